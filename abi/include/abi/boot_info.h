@@ -40,7 +40,8 @@ struct BootInfo {
     uint32_t envc;
     Gpa args_gpa;
     uint64_t args_length;
+    char kernel_release[64]; // uname -r inside the guest: the host's release, as in a container
 };
-static_assert(sizeof(BootInfo) == 104 && offsetof(BootInfo, args_gpa) == 88);
+static_assert(sizeof(BootInfo) == 168 && offsetof(BootInfo, args_gpa) == 88);
 
 } // namespace abi
