@@ -6,10 +6,11 @@
 
 namespace lib {
 
-// An errno value (positive), as Linux numbers them.
+// An errno value (positive), as Linux numbers them. Named constants (ENOENT, ...) live in
+// <lib/errno_codes.h>; the constructor is explicit so that `return 0;` can never become an error.
 struct Error {
     int code;
-    constexpr Error(int errno_value) : code(errno_value) {}
+    constexpr explicit Error(int errno_value) : code(errno_value) {}
 };
 
 template<typename T>
@@ -17,7 +18,6 @@ class [[nodiscard]] ErrorOr {
 public:
     ErrorOr(T value) : m_is_error(false) { new (&m_storage.value) T(static_cast<T&&>(value)); }
     ErrorOr(Error error) : m_is_error(true) { m_storage.error = error.code; }
-    ErrorOr(int errno_value) requires(!__is_same(T, int)) : ErrorOr(Error(errno_value)) {}
     ErrorOr(ErrorOr&& other) : m_is_error(other.m_is_error)
     {
         if (m_is_error)
@@ -54,7 +54,6 @@ class [[nodiscard]] ErrorOr<void> {
 public:
     ErrorOr() : m_error(0) {}
     ErrorOr(Error error) : m_error(error.code) {}
-    ErrorOr(int errno_value) : m_error(errno_value) {}
     bool is_error() const { return m_error != 0; }
     int error() const { return m_error; }
     void release_value() {}

@@ -1,0 +1,65 @@
+// Hypercall client: stages requests in the hypercall page and data in the bounce buffer.
+// FIXME: one vCPU and no preemption inside the kernel for now; SMP needs a page per CPU.
+#include <hv/hypercall.h>
+#include <kernel/layout.h>
+#include <lib/errno_codes.h>
+#include <platform/platform.h>
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace hv {
+
+uint8_t* physical(abi::Gpa gpa) { return reinterpret_cast<uint8_t*>(kernel::PHYSICAL_MAP_BASE + gpa); }
+
+int64_t call_raw(abi::Hypercall number, const void* request, size_t size, void* answer)
+{
+    uint8_t* page = physical(abi::HYPERCALL_PAGE_GPA);
+    memcpy(page, request, size);
+    int64_t result = platform::hypercall(number, abi::HYPERCALL_PAGE_GPA);
+    if (answer)
+        memcpy(answer, page, size);
+    return result;
+}
+
+lib::ErrorOr<int64_t> result_of(int64_t raw)
+{
+    if (raw < 0)
+        return lib::Error(static_cast<int>(-raw));
+    return raw;
+}
+
+lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length)
+{
+    size_t done = 0;
+    while (done < length) {
+        size_t chunk = length - done < abi::BOUNCE_BUFFER_SIZE ? length - done : abi::BOUNCE_BUFFER_SIZE;
+        memcpy(physical(abi::BOUNCE_BUFFER_GPA), static_cast<const uint8_t*>(data) + done, chunk);
+        abi::ConsoleRequest request { static_cast<uint32_t>(fd), 0, abi::BOUNCE_BUFFER_GPA, chunk };
+        int64_t written = call_raw(abi::Hypercall::Console, &request, sizeof(request), nullptr);
+        if (written < 0)
+            return done > 0 ? lib::ErrorOr<int64_t>(static_cast<int64_t>(done)) : lib::ErrorOr<int64_t>(lib::Error(static_cast<int>(-written)));
+        done += static_cast<size_t>(written);
+    }
+    return static_cast<int64_t>(done);
+}
+
+lib::ErrorOr<int64_t> console_read(void* data, size_t length)
+{
+    size_t chunk = length < abi::BOUNCE_BUFFER_SIZE ? length : abi::BOUNCE_BUFFER_SIZE;
+    abi::ConsoleRequest request { 0, 0, abi::BOUNCE_BUFFER_GPA, chunk };
+    int64_t got = TRY(result_of(call_raw(abi::Hypercall::Console, &request, sizeof(request), nullptr)));
+    if (static_cast<size_t>(got) > chunk)
+        return EIO;
+    memcpy(data, physical(abi::BOUNCE_BUFFER_GPA), static_cast<size_t>(got));
+    return got;
+}
+
+void exit(abi::ExitRequest& request)
+{
+    call(abi::Hypercall::Exit, request);
+    platform::halt();
+}
+
+const abi::BootInfo& boot_info() { return *reinterpret_cast<const abi::BootInfo*>(physical(abi::BOOT_INFO_GPA)); }
+
+} // namespace hv

@@ -1,0 +1,39 @@
+// The guest's side of the hypercall ABI: request structs are staged in the hypercall page in
+// guest RAM and their guest-physical address is handed to the monitor.
+#pragma once
+
+#include <abi/boot_info.h>
+#include <lib/error_or.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace hv {
+
+// The kernel's view of a guest-physical address.
+uint8_t* physical(abi::Gpa);
+
+// Sends `request` and copies the monitor's answer back into it. Returns the raw result.
+template<typename Request>
+int64_t call(abi::Hypercall number, Request& request);
+
+int64_t call_raw(abi::Hypercall number, const void* request, size_t size, void* answer);
+
+template<typename Request>
+int64_t call(abi::Hypercall number, Request& request)
+{
+    static_assert(sizeof(Request) <= 4096);
+    return call_raw(number, &request, sizeof(Request), &request);
+}
+
+// Turns a raw hypercall result into a value or an errno.
+lib::ErrorOr<int64_t> result_of(int64_t raw);
+
+// Console output through the bounce buffer; returns bytes written or an errno.
+lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length);
+lib::ErrorOr<int64_t> console_read(void* data, size_t length);
+
+[[noreturn]] void exit(abi::ExitRequest& request);
+
+const abi::BootInfo& boot_info();
+
+} // namespace hv

@@ -1,0 +1,374 @@
+// The one table of Linux x86_64 syscalls: number, name, and for implemented ones the argument
+// spec that --trace decodes. Dispatch, trace names and the "not implemented" warning are all
+// generated from it. Numbers from <asm/unistd_64.h>.
+//
+// S(number, name, spec): implemented by `sys_<name>` (see linux/syscalls.h).
+// U(number, name): returns ENOSYS and is named once with --log-level=warn.
+// Spec letters, one per argument: d int, l long, u unsigned, x hex, f fd, s string in,
+// b buffer in (length = next argument), o buffer out (length = result), p pointer;
+// ">x" after them prints the result in hex.
+#pragma once
+
+#define ENUMERATE_SYSCALLS(S, U) \
+    S(0, read, "fou") \
+    S(1, write, "fbu") \
+    S(2, open, "sxx") \
+    S(3, close, "f") \
+    S(4, stat, "sp") \
+    S(5, fstat, "fp") \
+    S(6, lstat, "sp") \
+    U(7, poll) \
+    S(8, lseek, "fld") \
+    S(9, mmap, "xuxxfx>x") \
+    S(10, mprotect, "xux") \
+    S(11, munmap, "xu") \
+    S(12, brk, "x>x") \
+    S(13, rt_sigaction, "dpp") \
+    S(14, rt_sigprocmask, "dppu") \
+    U(15, rt_sigreturn) \
+    S(16, ioctl, "fxx") \
+    S(17, pread64, "foul") \
+    S(18, pwrite64, "fbul") \
+    S(19, readv, "fpd") \
+    S(20, writev, "fpd") \
+    S(21, access, "sx") \
+    U(22, pipe) \
+    U(23, select) \
+    S(24, sched_yield, "") \
+    U(25, mremap) \
+    U(26, msync) \
+    U(27, mincore) \
+    S(28, madvise, "xud") \
+    U(29, shmget) \
+    U(30, shmat) \
+    U(31, shmctl) \
+    S(32, dup, "f") \
+    S(33, dup2, "ff") \
+    U(34, pause) \
+    S(35, nanosleep, "pp") \
+    U(36, getitimer) \
+    U(37, alarm) \
+    U(38, setitimer) \
+    S(39, getpid, "") \
+    U(40, sendfile) \
+    U(41, socket) \
+    U(42, connect) \
+    U(43, accept) \
+    U(44, sendto) \
+    U(45, recvfrom) \
+    U(46, sendmsg) \
+    U(47, recvmsg) \
+    U(48, shutdown) \
+    U(49, bind) \
+    U(50, listen) \
+    U(51, getsockname) \
+    U(52, getpeername) \
+    U(53, socketpair) \
+    U(54, setsockopt) \
+    U(55, getsockopt) \
+    U(56, clone) \
+    U(57, fork) \
+    U(58, vfork) \
+    U(59, execve) \
+    S(60, exit, "d") \
+    U(61, wait4) \
+    S(62, kill, "dd") \
+    S(63, uname, "p") \
+    U(64, semget) \
+    U(65, semop) \
+    U(66, semctl) \
+    U(67, shmdt) \
+    U(68, msgget) \
+    U(69, msgsnd) \
+    U(70, msgrcv) \
+    U(71, msgctl) \
+    S(72, fcntl, "fdx") \
+    U(73, flock) \
+    S(74, fsync, "f") \
+    S(75, fdatasync, "f") \
+    U(76, truncate) \
+    U(77, ftruncate) \
+    U(78, getdents) \
+    S(79, getcwd, "pu") \
+    S(80, chdir, "s") \
+    U(81, fchdir) \
+    U(82, rename) \
+    U(83, mkdir) \
+    U(84, rmdir) \
+    U(85, creat) \
+    U(86, link) \
+    U(87, unlink) \
+    U(88, symlink) \
+    S(89, readlink, "spu") \
+    U(90, chmod) \
+    U(91, fchmod) \
+    U(92, chown) \
+    U(93, fchown) \
+    U(94, lchown) \
+    S(95, umask, "x") \
+    S(96, gettimeofday, "pp") \
+    S(97, getrlimit, "dp") \
+    S(98, getrusage, "dp") \
+    S(99, sysinfo, "p") \
+    S(100, times, "p") \
+    U(101, ptrace) \
+    S(102, getuid, "") \
+    U(103, syslog) \
+    S(104, getgid, "") \
+    S(105, setuid, "d") \
+    S(106, setgid, "d") \
+    S(107, geteuid, "") \
+    S(108, getegid, "") \
+    S(109, setpgid, "dd") \
+    S(110, getppid, "") \
+    S(111, getpgrp, "") \
+    U(112, setsid) \
+    U(113, setreuid) \
+    U(114, setregid) \
+    U(115, getgroups) \
+    U(116, setgroups) \
+    U(117, setresuid) \
+    U(118, getresuid) \
+    U(119, setresgid) \
+    U(120, getresgid) \
+    S(121, getpgid, "d") \
+    U(122, setfsuid) \
+    U(123, setfsgid) \
+    S(124, getsid, "d") \
+    U(125, capget) \
+    U(126, capset) \
+    U(127, rt_sigpending) \
+    U(128, rt_sigtimedwait) \
+    U(129, rt_sigqueueinfo) \
+    U(130, rt_sigsuspend) \
+    S(131, sigaltstack, "pp") \
+    U(132, utime) \
+    U(133, mknod) \
+    U(134, uselib) \
+    U(135, personality) \
+    U(136, ustat) \
+    S(137, statfs, "sp") \
+    S(138, fstatfs, "fp") \
+    U(139, sysfs) \
+    U(140, getpriority) \
+    U(141, setpriority) \
+    U(142, sched_setparam) \
+    U(143, sched_getparam) \
+    U(144, sched_setscheduler) \
+    U(145, sched_getscheduler) \
+    U(146, sched_get_priority_max) \
+    U(147, sched_get_priority_min) \
+    U(148, sched_rr_get_interval) \
+    U(149, mlock) \
+    U(150, munlock) \
+    U(151, mlockall) \
+    U(152, munlockall) \
+    U(153, vhangup) \
+    U(154, modify_ldt) \
+    U(155, pivot_root) \
+    U(156, _sysctl) \
+    U(157, prctl) \
+    S(158, arch_prctl, "xx") \
+    U(159, adjtimex) \
+    U(160, setrlimit) \
+    U(161, chroot) \
+    U(162, sync) \
+    U(163, acct) \
+    U(164, settimeofday) \
+    U(165, mount) \
+    U(166, umount2) \
+    U(167, swapon) \
+    U(168, swapoff) \
+    U(169, reboot) \
+    U(170, sethostname) \
+    U(171, setdomainname) \
+    U(172, iopl) \
+    U(173, ioperm) \
+    U(174, create_module) \
+    U(175, init_module) \
+    U(176, delete_module) \
+    U(177, get_kernel_syms) \
+    U(178, query_module) \
+    U(179, quotactl) \
+    U(180, nfsservctl) \
+    U(181, getpmsg) \
+    U(182, putpmsg) \
+    U(183, afs_syscall) \
+    U(184, tuxcall) \
+    U(185, security) \
+    S(186, gettid, "") \
+    U(187, readahead) \
+    U(188, setxattr) \
+    U(189, lsetxattr) \
+    U(190, fsetxattr) \
+    U(191, getxattr) \
+    U(192, lgetxattr) \
+    U(193, fgetxattr) \
+    U(194, listxattr) \
+    U(195, llistxattr) \
+    U(196, flistxattr) \
+    U(197, removexattr) \
+    U(198, lremovexattr) \
+    U(199, fremovexattr) \
+    S(200, tkill, "dd") \
+    S(201, time, "p") \
+    U(202, futex) \
+    S(203, sched_setaffinity, "dup") \
+    S(204, sched_getaffinity, "dup") \
+    U(205, set_thread_area) \
+    U(206, io_setup) \
+    U(207, io_destroy) \
+    U(208, io_getevents) \
+    U(209, io_submit) \
+    U(210, io_cancel) \
+    U(211, get_thread_area) \
+    U(212, lookup_dcookie) \
+    U(213, epoll_create) \
+    U(214, epoll_ctl_old) \
+    U(215, epoll_wait_old) \
+    U(216, remap_file_pages) \
+    S(217, getdents64, "fpu") \
+    S(218, set_tid_address, "p") \
+    U(219, restart_syscall) \
+    U(220, semtimedop) \
+    U(221, fadvise64) \
+    U(222, timer_create) \
+    U(223, timer_settime) \
+    U(224, timer_gettime) \
+    U(225, timer_getoverrun) \
+    U(226, timer_delete) \
+    U(227, clock_settime) \
+    S(228, clock_gettime, "dp") \
+    S(229, clock_getres, "dp") \
+    S(230, clock_nanosleep, "ddpp") \
+    S(231, exit_group, "d") \
+    U(232, epoll_wait) \
+    U(233, epoll_ctl) \
+    S(234, tgkill, "ddd") \
+    U(235, utimes) \
+    U(236, vserver) \
+    U(237, mbind) \
+    U(238, set_mempolicy) \
+    U(239, get_mempolicy) \
+    U(240, mq_open) \
+    U(241, mq_unlink) \
+    U(242, mq_timedsend) \
+    U(243, mq_timedreceive) \
+    U(244, mq_notify) \
+    U(245, mq_getsetattr) \
+    U(246, kexec_load) \
+    U(247, waitid) \
+    U(248, add_key) \
+    U(249, request_key) \
+    U(250, keyctl) \
+    U(251, ioprio_set) \
+    U(252, ioprio_get) \
+    U(253, inotify_init) \
+    U(254, inotify_add_watch) \
+    U(255, inotify_rm_watch) \
+    U(256, migrate_pages) \
+    S(257, openat, "fsxx") \
+    U(258, mkdirat) \
+    U(259, mknodat) \
+    U(260, fchownat) \
+    U(261, futimesat) \
+    S(262, newfstatat, "fspx") \
+    U(263, unlinkat) \
+    U(264, renameat) \
+    U(265, linkat) \
+    U(266, symlinkat) \
+    S(267, readlinkat, "fspu") \
+    U(268, fchmodat) \
+    S(269, faccessat, "fsx") \
+    U(270, pselect6) \
+    U(271, ppoll) \
+    U(272, unshare) \
+    S(273, set_robust_list, "pu") \
+    U(274, get_robust_list) \
+    U(275, splice) \
+    U(276, tee) \
+    U(277, sync_file_range) \
+    U(278, vmsplice) \
+    U(279, move_pages) \
+    U(280, utimensat) \
+    U(281, epoll_pwait) \
+    U(282, signalfd) \
+    U(283, timerfd_create) \
+    U(284, eventfd) \
+    U(285, fallocate) \
+    U(286, timerfd_settime) \
+    U(287, timerfd_gettime) \
+    U(288, accept4) \
+    U(289, signalfd4) \
+    U(290, eventfd2) \
+    U(291, epoll_create1) \
+    S(292, dup3, "ffx") \
+    U(293, pipe2) \
+    U(294, inotify_init1) \
+    U(295, preadv) \
+    U(296, pwritev) \
+    U(297, rt_tgsigqueueinfo) \
+    U(298, perf_event_open) \
+    U(299, recvmmsg) \
+    U(300, fanotify_init) \
+    U(301, fanotify_mark) \
+    S(302, prlimit64, "ddpp") \
+    U(303, name_to_handle_at) \
+    U(304, open_by_handle_at) \
+    U(305, clock_adjtime) \
+    U(306, syncfs) \
+    U(307, sendmmsg) \
+    U(308, setns) \
+    U(309, getcpu) \
+    U(310, process_vm_readv) \
+    U(311, process_vm_writev) \
+    U(312, kcmp) \
+    U(313, finit_module) \
+    U(314, sched_setattr) \
+    U(315, sched_getattr) \
+    U(316, renameat2) \
+    U(317, seccomp) \
+    S(318, getrandom, "oux") \
+    U(319, memfd_create) \
+    U(320, kexec_file_load) \
+    U(321, bpf) \
+    U(322, execveat) \
+    U(323, userfaultfd) \
+    U(324, membarrier) \
+    U(325, mlock2) \
+    U(326, copy_file_range) \
+    U(327, preadv2) \
+    U(328, pwritev2) \
+    U(329, pkey_mprotect) \
+    U(330, pkey_alloc) \
+    U(331, pkey_free) \
+    U(332, statx) \
+    U(333, io_pgetevents) \
+    U(334, rseq) \
+    U(424, pidfd_send_signal) \
+    U(425, io_uring_setup) \
+    U(426, io_uring_enter) \
+    U(427, io_uring_register) \
+    U(428, open_tree) \
+    U(429, move_mount) \
+    U(430, fsopen) \
+    U(431, fsconfig) \
+    U(432, fsmount) \
+    U(433, fspick) \
+    U(434, pidfd_open) \
+    U(435, clone3) \
+    U(436, close_range) \
+    U(437, openat2) \
+    U(438, pidfd_getfd) \
+    S(439, faccessat2, "fsxx") \
+    U(440, process_madvise) \
+    U(441, epoll_pwait2) \
+    U(442, mount_setattr) \
+    U(443, quotactl_fd) \
+    U(444, landlock_create_ruleset) \
+    U(445, landlock_add_rule) \
+    U(446, landlock_restrict_self) \
+    U(447, memfd_secret) \
+    U(448, process_mrelease) \
+    U(449, futex_waitv) \
+    U(450, set_mempolicy_home_node)

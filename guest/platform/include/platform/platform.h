@@ -1,0 +1,40 @@
+// What the guest kernel needs from the machine it runs on. One implementation per platform:
+// platform/process/ (a sandboxed host process, program syscalls trapped with Syscall User
+// Dispatch) today; a KVM one (ring-0 core, page tables, `out` hypercalls) next.
+#pragma once
+
+#include <abi/hypercall.h>
+#include <lib/error_or.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace platform {
+
+enum Protection : int { ProtNone = 0, ProtRead = 1, ProtWrite = 2, ProtExec = 4 };
+
+// Maps guest-physical [pa, pa+length) at virtual [va, va+length); replaces what was there.
+lib::ErrorOr<void> map(uint64_t va, uint64_t pa, uint64_t length, int protection);
+lib::ErrorOr<void> unmap(uint64_t va, uint64_t length);
+lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection);
+// Frames whose contents are no longer needed: they read as zero afterwards and the host may
+// reclaim their memory.
+void release_frames(uint64_t pa, uint64_t length);
+// Guest RAM is mapped whole at kernel::PHYSICAL_MAP_BASE.
+uint64_t ram_size();
+
+int64_t hypercall(abi::Hypercall number, abi::Gpa request);
+
+// Nanoseconds on the host's CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1) clocks.
+int64_t clock_ns(int clock);
+void sleep_ns(int64_t nanoseconds);
+void set_fs_base(uint64_t base);
+
+// CPU facts for the program's auxiliary vector.
+uint64_t hwcap2();
+uint64_t minimum_signal_stack_size();
+
+// Starts the program: jumps to `entry` with `stack` as its stack pointer. Never returns.
+[[noreturn]] void enter_program(uint64_t entry, uint64_t stack);
+[[noreturn]] void halt();
+
+} // namespace platform

@@ -1,0 +1,209 @@
+// The process platform: the kernel runs as a host process that the monitor spawned, with
+// the hypercall channel on fd 3 and guest RAM (a memfd) on fd 4. Program syscalls reach the
+// kernel as SIGSYS through Syscall User Dispatch, which lets only the kernel's own text make
+// host syscalls; faults arrive as SIGSEGV and friends. Each signal is handled on the kernel's
+// stack and returns through rt_sigreturn with the program's (possibly changed) registers.
+#include "host_syscall.h"
+
+#include <kernel/layout.h>
+#include <kernel/traps.h>
+#include <lib/errno_codes.h>
+#include <platform/platform.h>
+
+extern "C" char __executable_start[];
+extern "C" char etext[];
+extern "C" void platform_signal_restorer();
+extern "C" [[noreturn]] void platform_enter_program(uint64_t entry, uint64_t stack);
+
+namespace platform {
+
+namespace {
+
+constexpr int CHANNEL_FD = 3;
+constexpr int RAM_FD = 4;
+
+constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGSYS = 31;
+constexpr uint64_t SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTORER = 0x04000000, SA_NODEFER = 0x40000000;
+constexpr int PR_SET_PDEATHSIG = 1, PR_SET_SYSCALL_USER_DISPATCH = 59, PR_SYS_DISPATCH_ON = 1;
+constexpr int AT_HWCAP2 = 26, AT_MINSIGSTKSZ = 51;
+constexpr uint64_t MAP_SHARED = 1, MAP_FIXED = 0x10;
+constexpr int ARCH_SET_FS = 0x1002;
+constexpr int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
+
+struct KernelSigaction {
+    void (*handler)(int, void*, void*);
+    uint64_t flags;
+    void (*restorer)();
+    uint64_t mask;
+};
+
+struct SigInfo {
+    int signo, error, code, pad;
+    uint64_t address; // si_addr, or si_call_addr for SIGSYS
+    int syscall;
+    unsigned arch;
+};
+
+struct UContext {
+    uint64_t flags;
+    uint64_t link;
+    uint64_t stack[3];
+    kernel::TrapFrame registers;
+};
+static_assert(__builtin_offsetof(UContext, registers) == 40);
+
+struct HostStat {
+    uint64_t dev, ino, nlink;
+    uint32_t mode, uid, gid, pad;
+    uint64_t rdev;
+    int64_t size;
+    int64_t rest[12];
+};
+
+alignas(16) char g_signal_stack[256 * 1024];
+uint64_t g_ram_size;
+uint64_t g_hwcap2;
+uint64_t g_minimum_signal_stack_size = 2048;
+
+[[noreturn]] void die()
+{
+    for (;;)
+        host::syscall6(host::ExitGroup, 125);
+}
+
+void on_signal(int signal, void* info_pointer, void* context_pointer)
+{
+    auto* info = static_cast<SigInfo*>(info_pointer);
+    auto* context = static_cast<UContext*>(context_pointer);
+    if (signal == SIGSYS) {
+        // Syscall User Dispatch left the program's registers as at the `syscall`.
+        kernel::handle_syscall(context->registers);
+        return;
+    }
+    kernel::handle_fault({ signal, info->code, info->address }, context->registers);
+}
+
+void install_handler(int signal)
+{
+    KernelSigaction action { on_signal, SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER, platform_signal_restorer, 0 };
+    if (host::syscall6(host::RtSigaction, signal, reinterpret_cast<uint64_t>(&action), 0, 8) != 0)
+        die();
+}
+
+void read_host_auxv(uint64_t* initial_stack)
+{
+    uint64_t argc = initial_stack[0];
+    uint64_t* p = initial_stack + 1 + argc + 1;
+    while (*p)
+        ++p;
+    for (++p; p[0] != 0; p += 2) {
+        if (p[0] == AT_HWCAP2)
+            g_hwcap2 = p[1];
+        else if (p[0] == AT_MINSIGSTKSZ)
+            g_minimum_signal_stack_size = p[1];
+    }
+}
+
+} // namespace
+
+extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
+{
+    read_host_auxv(initial_stack);
+    // The kernel must not outlive its monitor.
+    host::syscall6(host::Prctl, PR_SET_PDEATHSIG, SIGKILL);
+    if (host::syscall6(host::Getppid) == 1)
+        die();
+
+    HostStat ram {};
+    if (host::syscall6(host::Fstat, RAM_FD, reinterpret_cast<uint64_t>(&ram)) != 0 || ram.size <= 0)
+        die();
+    g_ram_size = static_cast<uint64_t>(ram.size);
+    if (host::syscall6(host::Mmap, kernel::PHYSICAL_MAP_BASE, g_ram_size, ProtRead | ProtWrite, MAP_SHARED | MAP_FIXED, RAM_FD, 0) != static_cast<int64_t>(kernel::PHYSICAL_MAP_BASE))
+        die();
+
+    uint64_t stack[3] = { reinterpret_cast<uint64_t>(g_signal_stack), 0, sizeof(g_signal_stack) };
+    if (host::syscall6(host::Sigaltstack, reinterpret_cast<uint64_t>(stack), 0) != 0)
+        die();
+    for (int signal : { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP })
+        install_handler(signal);
+
+    // From here on, a syscall from anywhere but the kernel's text traps into the kernel.
+    uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
+    uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
+    if (host::syscall6(host::Prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text_start, text_length, 0) != 0)
+        die();
+
+    kernel::main();
+}
+
+lib::ErrorOr<void> map(uint64_t va, uint64_t pa, uint64_t length, int protection)
+{
+    if (pa + length > g_ram_size || pa + length < pa)
+        return EINVAL;
+    int64_t result = host::syscall6(host::Mmap, va, length, protection, MAP_SHARED | MAP_FIXED, RAM_FD, pa);
+    if (result < 0)
+        return lib::Error(static_cast<int>(-result));
+    return {};
+}
+
+lib::ErrorOr<void> unmap(uint64_t va, uint64_t length)
+{
+    int64_t result = host::syscall6(host::Munmap, va, length);
+    if (result < 0)
+        return lib::Error(static_cast<int>(-result));
+    return {};
+}
+
+lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection)
+{
+    int64_t result = host::syscall6(host::Mprotect, va, length, protection);
+    if (result < 0)
+        return lib::Error(static_cast<int>(-result));
+    return {};
+}
+
+void release_frames(uint64_t pa, uint64_t length)
+{
+    host::syscall6(host::Fallocate, RAM_FD, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pa, length);
+}
+
+uint64_t ram_size() { return g_ram_size; }
+
+int64_t hypercall(abi::Hypercall number, abi::Gpa request)
+{
+    abi::HypercallMessage message { static_cast<uint64_t>(number), request };
+    int64_t result = 0;
+    // A failed channel means the monitor is gone: there is nobody left to report to.
+    if (host::syscall6(host::Write, CHANNEL_FD, reinterpret_cast<uint64_t>(&message), sizeof(message)) != sizeof(message))
+        die();
+    int64_t got;
+    while ((got = host::syscall6(host::Read, CHANNEL_FD, reinterpret_cast<uint64_t>(&result), sizeof(result))) == -4) {
+    }
+    if (got != sizeof(result))
+        die();
+    return result;
+}
+
+int64_t clock_ns(int clock)
+{
+    int64_t timespec[2] = {};
+    host::syscall6(host::ClockGettime, clock, reinterpret_cast<uint64_t>(timespec));
+    return timespec[0] * 1000000000 + timespec[1];
+}
+
+void sleep_ns(int64_t nanoseconds)
+{
+    int64_t request[2] = { nanoseconds / 1000000000, nanoseconds % 1000000000 };
+    host::syscall6(host::Nanosleep, reinterpret_cast<uint64_t>(request), 0);
+}
+
+void set_fs_base(uint64_t base) { host::syscall6(host::ArchPrctl, ARCH_SET_FS, base); }
+
+uint64_t hwcap2() { return g_hwcap2; }
+uint64_t minimum_signal_stack_size() { return g_minimum_signal_stack_size; }
+
+void enter_program(uint64_t entry, uint64_t stack) { platform_enter_program(entry, stack); }
+
+void halt() { die(); }
+
+} // namespace platform
