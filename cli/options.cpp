@@ -1,0 +1,165 @@
+// Parsing `unikit run` options: sizes, -e, log levels, and where ROOTFS and PROGRAM begin.
+#include "cli/options.h"
+
+#include <ctype.h>
+
+namespace cli {
+
+std::optional<uint64_t> parse_size(std::string_view text)
+{
+    size_t digits = 0;
+    while (digits < text.size() && isdigit(static_cast<unsigned char>(text[digits])))
+        ++digits;
+    if (digits == 0)
+        return std::nullopt;
+    std::string_view suffix = text.substr(digits);
+    unsigned shift = 0;
+    if (!suffix.empty()) {
+        switch (tolower(static_cast<unsigned char>(suffix[0]))) {
+        case 'k': shift = 10; suffix.remove_prefix(1); break;
+        case 'm': shift = 20; suffix.remove_prefix(1); break;
+        case 'g': shift = 30; suffix.remove_prefix(1); break;
+        default: break;
+        }
+    }
+    if (!suffix.empty() && (suffix[0] == 'b' || suffix[0] == 'B'))
+        suffix.remove_prefix(1);
+    if (!suffix.empty())
+        return std::nullopt;
+
+    uint64_t value = 0;
+    for (char digit : text.substr(0, digits)) {
+        if (value > (UINT64_MAX - 9) / 10)
+            return UINT64_MAX;
+        value = value * 10 + static_cast<uint64_t>(digit - '0');
+    }
+    if (value > (UINT64_MAX >> shift))
+        return UINT64_MAX;
+    return value << shift;
+}
+
+uint64_t parse_memory(std::string_view option, std::string_view text)
+{
+    std::string shown = std::string(option) + " " + std::string(text);
+    auto size = parse_size(text);
+    if (!size)
+        throw UsageError(shown + ": invalid size (use bytes or K, M, G, e.g. 512M or 2G)", false);
+    if (*size < MINIMUM_MEMORY)
+        throw UsageError(shown + ": too small (minimum 16M)", false);
+    if (*size > MAXIMUM_MEMORY)
+        throw UsageError(shown + ": too large (maximum 64G)", false);
+    constexpr uint64_t page = 4096;
+    return (*size + page - 1) & ~(page - 1);
+}
+
+std::optional<abi::LogLevel> parse_log_level(std::string_view text)
+{
+    if (text == "error")
+        return abi::LogLevel::Error;
+    if (text == "warn")
+        return abi::LogLevel::Warn;
+    if (text == "info")
+        return abi::LogLevel::Info;
+    if (text == "debug")
+        return abi::LogLevel::Debug;
+    return std::nullopt;
+}
+
+std::vector<std::string> guest_environment(const std::vector<std::string>& env_options, const EnvLookup& lookup)
+{
+    std::vector<std::string> environment { std::string("PATH=") + DEFAULT_PATH, "HOME=/" };
+    auto set = [&](const std::string& name, const std::string& value) {
+        for (auto& entry : environment) {
+            if (entry.compare(0, name.size() + 1, name + "=") == 0) {
+                entry = name + "=" + value;
+                return;
+            }
+        }
+        environment.push_back(name + "=" + value);
+    };
+    for (auto const& option : env_options) {
+        auto equals = option.find('=');
+        std::string name = option.substr(0, equals);
+        if (name.empty())
+            throw UsageError("-e " + option + ": missing variable name");
+        if (equals != std::string::npos) {
+            set(name, option.substr(equals + 1));
+        } else if (char const* value = lookup(name.c_str())) {
+            set(name, value);
+        }
+    }
+    return environment;
+}
+
+RunOptions parse_run_options(std::span<const std::string> args)
+{
+    RunOptions options;
+    size_t index = 0;
+    for (; index < args.size(); ++index) {
+        std::string const& argument = args[index];
+        if (argument == "--") {
+            ++index;
+            break;
+        }
+        if (argument.size() < 2 || argument[0] != '-')
+            break;
+
+        // "--name=value" and "-Xvalue" carry their value; otherwise it is the next argument.
+        std::string name = argument;
+        std::optional<std::string> attached;
+        if (argument.starts_with("--")) {
+            if (auto equals = argument.find('='); equals != std::string::npos) {
+                name = argument.substr(0, equals);
+                attached = argument.substr(equals + 1);
+            }
+        } else if (argument.size() > 2 && (argument[1] == 'e' || argument[1] == 'm')) {
+            name = argument.substr(0, 2);
+            attached = argument.substr(2);
+        }
+        auto value = [&]() -> std::string {
+            if (attached)
+                return *attached;
+            if (index + 1 >= args.size())
+                throw UsageError("option '" + name + "' needs a value");
+            return args[++index];
+        };
+        auto flag = [&]() {
+            if (attached)
+                throw UsageError("option '" + name + "' takes no value");
+            return true;
+        };
+
+        if (name == "-h" || name == "--help") {
+            options.help = flag();
+            return options;
+        } else if (name == "-e" || name == "--env") {
+            options.env.push_back(value());
+        } else if (name == "-m" || name == "--memory") {
+            options.memory_bytes = parse_memory(name, value());
+        } else if (name == "--trace") {
+            options.trace = flag();
+        } else if (name == "--stats") {
+            options.stats = flag();
+        } else if (name == "--log-level") {
+            std::string level = value();
+            auto parsed = parse_log_level(level);
+            if (!parsed)
+                throw UsageError("--log-level " + level + ": unknown level (use error, warn, info or debug)");
+            options.log_level = *parsed;
+        } else {
+            throw UsageError("unknown option '" + argument + "'");
+        }
+    }
+
+    if (index >= args.size())
+        throw UsageError("missing ROOTFS and PROGRAM");
+    options.rootfs = args[index++];
+    if (index < args.size() && args[index] == "--")
+        ++index;
+    if (index >= args.size())
+        throw UsageError("missing PROGRAM");
+    options.program.assign(args.begin() + static_cast<ptrdiff_t>(index), args.end());
+    return options;
+}
+
+} // namespace cli

@@ -1,0 +1,66 @@
+// Parsing `unikit run` options: sizes, -e, log levels, and where ROOTFS and PROGRAM begin.
+#pragma once
+
+#include <abi/boot_info.h>
+#include <functional>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <stdint.h>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cli {
+
+// A mistake on the command line: printed as "unikit: <what>", plus "Try 'unikit run --help'."
+// when suggest_help is set; exit status 125.
+class UsageError : public std::runtime_error {
+public:
+    explicit UsageError(const std::string& message, bool suggest_help = true)
+        : std::runtime_error(message)
+        , m_suggest_help(suggest_help)
+    {
+    }
+    bool suggest_help() const { return m_suggest_help; }
+
+private:
+    bool m_suggest_help;
+};
+
+inline constexpr uint64_t DEFAULT_MEMORY = 512ull << 20;
+inline constexpr uint64_t MINIMUM_MEMORY = 16ull << 20;
+inline constexpr uint64_t MAXIMUM_MEMORY = 64ull << 30;
+
+struct RunOptions {
+    bool help = false;
+    std::vector<std::string> env;  // the -e arguments as given, in order
+    uint64_t memory_bytes = DEFAULT_MEMORY;
+    bool trace = false;
+    bool stats = false;
+    abi::LogLevel log_level = abi::LogLevel::Error;
+    std::string rootfs;
+    std::vector<std::string> program; // PROGRAM then its arguments, verbatim
+};
+
+// Parses the arguments after "run". Options end at ROOTFS (or at "--"); one "--" right after
+// ROOTFS is dropped; everything from PROGRAM on belongs to the program. Throws UsageError.
+RunOptions parse_run_options(std::span<const std::string> args);
+
+// "512M", "2g", "1GB", "16777216", "64k": bytes (UINT64_MAX if it overflows), nullopt for garbage.
+std::optional<uint64_t> parse_size(std::string_view text);
+
+// A checked guest memory size, rounded up to 4 KiB; option is "-m" or "--memory" for messages.
+uint64_t parse_memory(std::string_view option, std::string_view text);
+
+std::optional<abi::LogLevel> parse_log_level(std::string_view text);
+
+using EnvLookup = std::function<const char*(const char* name)>;
+
+// The guest environment: PATH and HOME=/, then each -e NAME=VALUE or NAME (the caller's value,
+// skipped if unset); a later NAME replaces an earlier one in place. Throws UsageError.
+std::vector<std::string> guest_environment(const std::vector<std::string>& env_options, const EnvLookup& lookup);
+
+inline constexpr const char* DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+} // namespace cli

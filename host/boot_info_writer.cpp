@@ -1,0 +1,90 @@
+// Writes abi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
+#include "host/boot_info_writer.h"
+#include "host/vm_error.h"
+
+#include <sys/random.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+namespace host {
+
+std::optional<std::string> pack_arguments(const std::vector<std::string>& argv, const std::vector<std::string>& envp)
+{
+    std::string packed;
+    for (auto const* list : { &argv, &envp }) {
+        for (auto const& string : *list) {
+            // An embedded NUL would silently split one argument in two.
+            if (string.find('\0') != std::string::npos)
+                return std::nullopt;
+            packed.append(string);
+            packed.push_back('\0');
+            if (packed.size() > abi::ARGS_MAX)
+                return std::nullopt;
+        }
+    }
+    return packed;
+}
+
+static uint32_t boot_flags(const VmConfig& config)
+{
+    uint32_t flags = 0;
+    if (config.trace)
+        flags |= abi::BootTrace;
+    if (config.stats)
+        flags |= abi::BootStats;
+    if (isatty(STDIN_FILENO))
+        flags |= abi::BootStdinTty;
+    if (isatty(STDOUT_FILENO))
+        flags |= abi::BootStdoutTty;
+    if (isatty(STDERR_FILENO))
+        flags |= abi::BootStderrTty;
+    return flags;
+}
+
+static void fill_random_seed(uint8_t (&seed)[32])
+{
+    size_t filled = 0;
+    while (filled < sizeof(seed)) {
+        ssize_t got = getrandom(seed + filled, sizeof(seed) - filled, 0);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            throw VmError(std::string("cannot read host randomness: ") + strerror(errno));
+        }
+        filled += static_cast<size_t>(got);
+    }
+}
+
+void write_boot_info(const GuestMemory& memory, const VmConfig& config)
+{
+    auto packed = pack_arguments(config.argv, config.envp);
+    if (!packed)
+        throw VmError("argument list too long");
+
+    abi::BootInfo info {};
+    info.magic = abi::BOOT_MAGIC;
+    info.abi_version = abi::UNIKIT_ABI_VERSION;
+    info.ram_size = memory.size();
+    info.flags = boot_flags(config);
+    info.log_level = static_cast<uint32_t>(config.log_level);
+    timespec now {};
+    clock_gettime(CLOCK_REALTIME, &now);
+    info.wall_clock_sec = now.tv_sec;
+    info.wall_clock_nsec = now.tv_nsec;
+    info.tsc_khz = 0;
+    fill_random_seed(info.random_seed);
+    info.argc = static_cast<uint32_t>(config.argv.size());
+    info.envc = static_cast<uint32_t>(config.envp.size());
+    info.args_gpa = abi::ARGS_GPA;
+    info.args_length = packed->size();
+    utsname host_name {};
+    if (uname(&host_name) == 0)
+        memcpy(info.kernel_release, host_name.release, strnlen(host_name.release, sizeof(info.kernel_release) - 1));
+
+    auto args = memory.bytes(abi::ARGS_GPA, packed->size());
+    if (args.data() == nullptr || !memory.write(abi::BOOT_INFO_GPA, info))
+        throw VmError("guest memory is too small for the boot information");
+    memcpy(args.data(), packed->data(), packed->size());
+}
+
+} // namespace host

@@ -1,0 +1,19 @@
+// Writes abi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
+#pragma once
+
+#include "host/guest_memory.h"
+#include "host/vm_config.h"
+
+#include <string>
+#include <vector>
+
+namespace host {
+
+// Packs strings NUL-terminated one after another; nullopt when they exceed abi::ARGS_MAX.
+std::optional<std::string> pack_arguments(const std::vector<std::string>& argv, const std::vector<std::string>& envp);
+
+// Fills BootInfo at abi::BOOT_INFO_GPA and the arguments at abi::ARGS_GPA. Throws VmError
+// ("argument list too long") when argv and envp do not fit.
+void write_boot_info(const GuestMemory& memory, const VmConfig& config);
+
+} // namespace host

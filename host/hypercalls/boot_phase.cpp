@@ -1,0 +1,25 @@
+// BootPhase hypercall: the guest reports reaching a boot phase; timestamped for --stats.
+#include "host/hypercalls/hypercalls.h"
+
+#include <errno.h>
+
+namespace host::hypercalls::boot_phase {
+
+int64_t handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::BootPhaseRequest>(request_gpa);
+    if (!request)
+        return context.malformed("BootPhase request outside guest RAM");
+    switch (static_cast<abi::BootPhase>(request->phase)) {
+    case abi::BootPhase::KernelReady:
+        context.stats.mark_now(VmStats::Mark::KernelReady);
+        return 0;
+    case abi::BootPhase::ProgramLoaded:
+        context.stats.mark_now(VmStats::Mark::ProgramLoaded);
+        return 0;
+    }
+    // A phase this monitor does not know (a newer guest): harmless, ignore it.
+    return -EINVAL;
+}
+
+} // namespace host::hypercalls::boot_phase

@@ -1,0 +1,58 @@
+// Console hypercall: the program's stdout/stderr bytes to the monitor's, and stdin reads.
+#include "host/hypercalls/hypercalls.h"
+
+#include <errno.h>
+#include <string>
+#include <unistd.h>
+
+namespace host::hypercalls::console {
+
+// Writes every byte or fails; returns 0 or -errno (-EPIPE when the reader went away).
+static int64_t write_all(int fd, const uint8_t* data, size_t length)
+{
+    while (length > 0) {
+        ssize_t written = ::write(fd, data, length);
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        data += written;
+        length -= static_cast<size_t>(written);
+    }
+    return 0;
+}
+
+int64_t handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::ConsoleRequest>(request_gpa);
+    if (!request)
+        return context.malformed("Console request outside guest RAM");
+    auto buffer = context.memory.bytes(request->buffer, request->length);
+    if (buffer.data() == nullptr && request->length != 0)
+        return context.malformed("Console buffer outside guest RAM");
+
+    switch (request->fd) {
+    case STDOUT_FILENO:
+    case STDERR_FILENO: {
+        // SAFETY: buffer was checked against guest RAM; write() only reads it.
+        int64_t result = write_all(static_cast<int>(request->fd), buffer.data(), buffer.size());
+        return result < 0 ? result : static_cast<int64_t>(buffer.size());
+    }
+    case STDIN_FILENO: {
+        if (buffer.empty())
+            return 0;
+        for (;;) {
+            // SAFETY: buffer was checked against guest RAM; read() fills at most its size.
+            ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());
+            if (got < 0 && errno == EINTR)
+                continue;
+            return got < 0 ? -errno : got;
+        }
+    }
+    default:
+        return -EBADF;
+    }
+}
+
+} // namespace host::hypercalls::console

@@ -1,0 +1,96 @@
+// File hypercalls: open beneath ROOTFS (read-only, confined), pread, fstat and close host files.
+#include "host/hypercalls/hypercalls.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace host::hypercalls {
+
+// FileOpen: path is NUL-terminated within path_length bytes; returns a handle or -errno.
+int64_t file_open::handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::FileOpenRequest>(request_gpa);
+    if (!request)
+        return context.malformed("FileOpen request outside guest RAM");
+    if (!context.memory.contains(request->path, request->path_length))
+        return context.malformed("FileOpen path outside guest RAM");
+    auto path = context.memory.read_string(request->path, request->path_length);
+    if (!path)
+        return context.malformed("FileOpen path without a NUL within path_length");
+    if (path->size() >= abi::PATH_MAX_BYTES)
+        return -ENAMETOOLONG;
+    return context.files.open(*path);
+}
+
+// FileRead: pread up to length bytes at offset into the guest buffer; bytes read or -errno.
+int64_t file_read::handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::FileReadRequest>(request_gpa);
+    if (!request)
+        return context.malformed("FileRead request outside guest RAM");
+    auto buffer = context.memory.bytes(request->buffer, request->length);
+    if (buffer.data() == nullptr && request->length != 0)
+        return context.malformed("FileRead buffer outside guest RAM");
+    int fd = context.files.fd(request->handle);
+    if (fd < 0)
+        return -EBADF;
+    if (request->offset > static_cast<uint64_t>(INT64_MAX))
+        return -EINVAL;
+    if (buffer.empty())
+        return 0;
+    for (;;) {
+        // SAFETY: buffer was checked against guest RAM; pread fills at most its size.
+        ssize_t got = pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(request->offset));
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got < 0 ? -errno : got;
+    }
+}
+
+// FileStat: fstat the handle and fill the request's OUT fields; 0 or -errno.
+int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::FileStatRequest>(request_gpa);
+    if (!request)
+        return context.malformed("FileStat request outside guest RAM");
+    int fd = context.files.fd(request->handle);
+    if (fd < 0)
+        return -EBADF;
+    struct stat status {};
+    if (fstat(fd, &status) < 0)
+        return -errno;
+
+    abi::FileStatRequest reply {};
+    reply.handle = request->handle;
+    reply.dev = status.st_dev;
+    reply.ino = status.st_ino;
+    reply.nlink = status.st_nlink;
+    reply.mode = status.st_mode;
+    reply.uid = status.st_uid;
+    reply.gid = status.st_gid;
+    reply.rdev = status.st_rdev;
+    reply.size = status.st_size;
+    reply.blksize = status.st_blksize;
+    reply.blocks = status.st_blocks;
+    reply.atime_sec = status.st_atim.tv_sec;
+    reply.atime_nsec = status.st_atim.tv_nsec;
+    reply.mtime_sec = status.st_mtim.tv_sec;
+    reply.mtime_nsec = status.st_mtim.tv_nsec;
+    reply.ctime_sec = status.st_ctim.tv_sec;
+    reply.ctime_nsec = status.st_ctim.tv_nsec;
+    if (!context.memory.write(request_gpa, reply))
+        return context.malformed("FileStat request outside guest RAM");
+    return 0;
+}
+
+// FileClose: 0, or -EBADF for a handle that is not open.
+int64_t file_close::handle(VmContext& context, abi::Gpa request_gpa)
+{
+    auto request = context.memory.read<abi::FileCloseRequest>(request_gpa);
+    if (!request)
+        return context.malformed("FileClose request outside guest RAM");
+    return context.files.close(request->handle);
+}
+
+} // namespace host::hypercalls

@@ -1,0 +1,48 @@
+// ProcessVm: the process platform. The guest kernel runs as a sandboxed child process that shares
+// guest RAM (a memfd, its fd 4) and talks to the monitor only through hypercalls on fd 3.
+#pragma once
+
+#include "host/guest_memory.h"
+#include "host/guest_platform.h"
+#include "host/host_file_table.h"
+#include "host/vm_stats.h"
+
+#include <memory>
+#include <sys/types.h>
+
+namespace host {
+
+struct VmContext;
+
+class ProcessVm final : public GuestPlatform {
+public:
+    // The guest kernel's descriptors, as the process platform's entry code expects them.
+    static constexpr int CHANNEL_FD = 3;
+    static constexpr int RAM_FD = 4;
+
+    explicit ProcessVm(VmConfig config);
+    ~ProcessVm() override;
+
+    int run() override;
+    void terminate() override;
+
+    // $UNIKIT_KERNEL if set, else "unikit-kernel" next to the running executable.
+    static std::string default_kernel_path();
+
+private:
+    void spawn_kernel();
+    int exit_loop(VmContext& context);
+    void guest_died(VmContext& context);
+    void reap(bool kill_first);
+
+    VmConfig m_config;
+    std::unique_ptr<GuestMemory> m_memory;
+    std::unique_ptr<HostFileTable> m_files;
+    VmStats m_stats;
+    int m_channel = -1; // the monitor's end of the hypercall socket
+    pid_t m_pid = -1;
+    bool m_reaped = false;
+    int m_wait_status = 0;
+};
+
+} // namespace host

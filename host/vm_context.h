@@ -1,0 +1,39 @@
+// VmContext: what a hypercall handler may use: checked guest memory, the config, files, stats.
+#pragma once
+
+#include "host/guest_memory.h"
+#include "host/host_file_table.h"
+#include "host/vm_config.h"
+#include "host/vm_stats.h"
+
+#include <optional>
+#include <string>
+
+namespace host {
+
+class GuestPlatform;
+
+struct VmContext {
+    const VmConfig& config;
+    const GuestMemory& memory;
+    GuestPlatform& platform;
+    HostFileTable& files;
+    VmStats& stats;
+
+    // Set when the VM must stop after the current hypercall: the monitor's exit status, and
+    // the line(s) to print (without the "unikit: " prefix) once the guest is gone.
+    std::optional<int> exit_status;
+    std::string exit_message;
+
+    void stop(int status, std::string message = {})
+    {
+        exit_status = status;
+        exit_message = std::move(message);
+    }
+
+    // A request the guest should never have made: stop the VM with 125. Returns a result for
+    // the handler to hand back (the guest never sees it).
+    int64_t malformed(const std::string& what);
+};
+
+} // namespace host
