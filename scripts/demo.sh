@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# demo.sh: sets up and builds, builds the test rootfs, then runs a few programs from it
+# under unikit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+bash tests/rootfs/build.sh build/test-rootfs
+
+demo() {
+    printf '\n$ %s\n' "$*"
+    "$@"
+}
+
+demo build/unikit run build/test-rootfs -- /bin/busybox echo "hello from a unikit microVM"
+demo build/unikit run build/test-rootfs -- /bin/busybox uname -sm
+demo build/unikit run build/test-rootfs -- /bin/busybox sha256sum /data/blob.bin
+printf '(host: %s)\n' "$(sha256sum build/test-rootfs/data/blob.bin | cut -d' ' -f1)"
+demo build/unikit run -e GREETING=hi build/test-rootfs -- /bin/args_env-musl-static one two
