@@ -181,6 +181,17 @@ lib::ErrorOr<void> AddressSpace::protect(uint64_t start, uint64_t length, int pr
     return {};
 }
 
+void AddressSpace::discard(uint64_t start, uint64_t length)
+{
+    uint64_t end = start + length;
+    for (size_t index = lower_bound(start); index < m_count && m_regions[index].start < end; ++index) {
+        const Region& region = m_regions[index];
+        uint64_t from = region.start > start ? region.start : start;
+        uint64_t to = region.end < end ? region.end : end;
+        m_mapper.release_frames(region.physical + (from - region.start), to - from);
+    }
+}
+
 lib::ErrorOr<uint64_t> AddressSpace::translate(uint64_t va) const
 {
     const Region* region = find(va);

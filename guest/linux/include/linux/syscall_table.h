@@ -147,8 +147,8 @@
     U(134, uselib) \
     U(135, personality) \
     U(136, ustat) \
-    S(137, statfs, "sp") \
-    S(138, fstatfs, "fp") \
+    U(137, statfs) \
+    U(138, fstatfs) \
     U(139, sysfs) \
     U(140, getpriority) \
     U(141, setpriority) \
@@ -227,7 +227,7 @@
     U(214, epoll_ctl_old) \
     U(215, epoll_wait_old) \
     U(216, remap_file_pages) \
-    S(217, getdents64, "fpu") \
+    U(217, getdents64) \
     S(218, set_tid_address, "p") \
     U(219, restart_syscall) \
     U(220, semtimedop) \

@@ -45,6 +45,10 @@ public:
     // Every page in the range must be mapped (ENOMEM otherwise, as Linux).
     lib::ErrorOr<void> protect(uint64_t start, uint64_t length, int protection);
 
+    // Drops the contents of the mapped pages in the range: they read as zero afterwards
+    // (MADV_DONTNEED on private anonymous memory).
+    void discard(uint64_t start, uint64_t length);
+
     // The physical address behind `va`, or EFAULT.
     lib::ErrorOr<uint64_t> translate(uint64_t va) const;
     const Region* find(uint64_t va) const;

@@ -1,0 +1,59 @@
+// Guest RAM at boot (see kernel/memory.h).
+#include <abi/boot_info.h>
+#include <hv/hypercall.h>
+#include <kernel/layout.h>
+#include <kernel/log.h>
+#include <kernel/memory.h>
+#include <mm/heap.h>
+#include <platform/platform.h>
+
+namespace kernel {
+
+namespace {
+
+class PlatformPageMapper final : public mm::PageMapper {
+public:
+    lib::ErrorOr<void> map(uint64_t va, uint64_t pa, uint64_t length, int protection) override { return platform::map(va, pa, length, protection); }
+    lib::ErrorOr<void> unmap(uint64_t va, uint64_t length) override { return platform::unmap(va, length); }
+    lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) override { return platform::protect(va, length, protection); }
+    void release_frames(uint64_t pa, uint64_t length) override { platform::release_frames(pa, length); }
+};
+
+mm::FrameAllocator g_frames;
+PlatformPageMapper g_mapper;
+
+void* allocate_heap_pages(uint64_t count)
+{
+    auto frames = g_frames.allocate(count);
+    if (frames.is_error())
+        return nullptr;
+    return hv::physical(frames.value());
+}
+
+void free_heap_pages(void* pages, uint64_t count)
+{
+    uint64_t physical = reinterpret_cast<uint64_t>(pages) - PHYSICAL_MAP_BASE;
+    platform::release_frames(physical, count * PAGE_SIZE);
+    g_frames.free(physical, count);
+}
+
+} // namespace
+
+void initialize_memory()
+{
+    uint64_t ram = platform::ram_size();
+    if (ram <= abi::FIRST_FREE_GPA + 64 * PAGE_SIZE)
+        panic("guest RAM too small");
+    uint64_t frame_count = (ram - abi::FIRST_FREE_GPA) / PAGE_SIZE;
+    // The bitmap lives in the first free frames.
+    auto* bitmap = reinterpret_cast<uint64_t*>(hv::physical(abi::FIRST_FREE_GPA));
+    g_frames.initialize(bitmap, abi::FIRST_FREE_GPA, frame_count);
+    uint64_t bitmap_bytes = mm::FrameAllocator::bitmap_words(frame_count) * sizeof(uint64_t);
+    g_frames.reserve(abi::FIRST_FREE_GPA, page_round_up(bitmap_bytes) / PAGE_SIZE);
+    mm::initialize_kernel_heap({ allocate_heap_pages, free_heap_pages });
+}
+
+mm::FrameAllocator& frame_allocator() { return g_frames; }
+mm::PageMapper& page_mapper() { return g_mapper; }
+
+} // namespace kernel

@@ -1,0 +1,27 @@
+// Faults: a bad program pointer inside a user copy becomes EFAULT; a fault in kernel code is a
+// kernel crash; anything else kills the program with the signal, as Linux's default action.
+// FIXME: issue 5 delivers these to the program's own handlers.
+#include <kernel/layout.h>
+#include <kernel/log.h>
+#include <kernel/traps.h>
+#include <linux/process.h>
+#include <linux/user_memory.h>
+
+extern "C" char __executable_start[];
+extern "C" char etext[];
+
+namespace kernel {
+
+void handle_fault(const Fault& fault, TrapFrame& frame)
+{
+    auto rip = frame.rip;
+    if (rip >= reinterpret_cast<uint64_t>(user_access_start) && rip < reinterpret_cast<uint64_t>(user_access_end)) {
+        frame.rip = reinterpret_cast<uint64_t>(user_access_fault);
+        return;
+    }
+    if (rip >= reinterpret_cast<uint64_t>(__executable_start) && rip < reinterpret_cast<uint64_t>(etext))
+        panic_with_registers(fault.signal, frame, "fault in kernel code");
+    linux::kill_program(fault.signal, fault.address, rip);
+}
+
+} // namespace kernel

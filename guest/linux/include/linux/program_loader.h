@@ -1,0 +1,38 @@
+// Finding PROGRAM in the guest (by path or $PATH) and loading a static or static-pie ELF into
+// an address space, with the stack Linux gives a new program.
+#pragma once
+
+#include <lib/error_or.h>
+#include <linux/path.h>
+#include <mm/address_space.h>
+#include <stdint.h>
+
+namespace linux {
+
+struct ProgramFile {
+    int64_t handle;
+    uint64_t size;
+    char path[PATH_MAX];
+};
+
+// What went wrong, for the user: exit 127 (not found) or 126 (cannot execute).
+struct LoadFailure {
+    bool not_found;
+    char message[200];
+};
+
+// Looks PROGRAM up as a shell would: a name with a slash is a path, anything else is searched
+// in `search_path`.
+lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_path, const char* cwd, LoadFailure&);
+
+struct LoadedProgram {
+    uint64_t entry;
+    uint64_t load_bias;
+    uint64_t program_headers;
+    uint64_t program_header_count;
+    uint64_t program_break;
+};
+
+lib::ErrorOr<LoadedProgram> load_program(const ProgramFile&, mm::AddressSpace&, uint64_t random, LoadFailure&);
+
+} // namespace linux

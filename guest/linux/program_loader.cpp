@@ -1,0 +1,175 @@
+// Program lookup and ELF loading (see linux/program_loader.h).
+#include <abi/boot_info.h>
+#include <kernel/format.h>
+#include <kernel/layout.h>
+#include <lib/errno_codes.h>
+#include <linux/elf.h>
+#include <linux/host_file.h>
+#include <linux/program_loader.h>
+#include <platform/platform.h>
+
+extern "C" size_t strlen(const char*);
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace linux {
+
+namespace {
+
+using kernel::page_round_down;
+using kernel::page_round_up;
+
+constexpr uint32_t S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000;
+constexpr size_t HEADER_BYTES = 4096;
+constexpr uint64_t PIE_RANDOM_PAGES = 1 << 16; // up to 256 MiB of randomisation
+
+lib::ErrorOr<ProgramFile> open_program(const char* path)
+{
+    ProgramFile file {};
+    size_t length = strlen(path);
+    if (length >= sizeof(file.path))
+        return ENAMETOOLONG;
+    memcpy(file.path, path, length + 1);
+    file.handle = TRY(host_file::open(path));
+    auto status = host_file::stat(file.handle);
+    if (status.is_error() || (status.value().mode & S_IFMT) != S_IFREG || !(status.value().mode & 0111)) {
+        host_file::close(file.handle);
+        if (status.is_error())
+            return lib::Error(status.error());
+        return (status.value().mode & S_IFMT) == S_IFDIR ? EISDIR : EACCES;
+    }
+    file.size = static_cast<uint64_t>(status.value().size);
+    return file;
+}
+
+// Reads file bytes into the program's pages through their physical frames, one hypercall per
+// physically contiguous run.
+lib::ErrorOr<void> read_into(mm::AddressSpace& space, const ProgramFile& file, uint64_t address, uint64_t length, uint64_t offset)
+{
+    for (uint64_t done = 0; done < length;) {
+        const mm::Region* region = space.find(address + done);
+        if (!region)
+            return EFAULT;
+        uint64_t run = region->end - (address + done);
+        uint64_t chunk = length - done < run ? length - done : run;
+        uint64_t physical = region->physical + (address + done - region->start);
+        size_t got = TRY(host_file::read_physical(file.handle, physical, chunk, offset + done));
+        if (got == 0)
+            return EIO;
+        done += got;
+    }
+    return {};
+}
+
+// Maps the pages of [start, end) that are not mapped yet (segments may share a page).
+lib::ErrorOr<void> map_missing(mm::AddressSpace& space, uint64_t start, uint64_t end)
+{
+    for (uint64_t page = start; page < end;) {
+        if (space.find(page)) {
+            page += kernel::PAGE_SIZE;
+            continue;
+        }
+        uint64_t run_end = page;
+        while (run_end < end && !space.find(run_end))
+            run_end += kernel::PAGE_SIZE;
+        TRY(space.map_anonymous(page, run_end - page, platform::ProtRead | platform::ProtWrite));
+        page = run_end;
+    }
+    return {};
+}
+
+} // namespace
+
+lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_path, const char* cwd, LoadFailure& failure)
+{
+    bool has_slash = false;
+    for (const char* p = program; *p; ++p)
+        has_slash |= *p == '/';
+    if (has_slash) {
+        char path[PATH_MAX];
+        auto absolute = absolute_path(path, sizeof(path), cwd, program);
+        auto file = absolute.is_error() ? lib::ErrorOr<ProgramFile>(lib::Error(absolute.error())) : open_program(path);
+        if (file.is_error()) {
+            failure.not_found = file.error() == ENOENT || file.error() == ENOTDIR;
+            kernel::format(failure.message, sizeof(failure.message), "%s: %s", program, lib::errno_message(file.error()));
+        }
+        return file;
+    }
+    int last_error = ENOENT;
+    if (program[0]) {
+        SearchPath directories(search_path);
+        char directory[PATH_MAX];
+        while (directories.next(directory, sizeof(directory))) {
+            char joined[PATH_MAX], path[PATH_MAX];
+            if (kernel::format(joined, sizeof(joined), "%s/%s", directory, program) >= sizeof(joined))
+                continue;
+            if (absolute_path(path, sizeof(path), cwd, joined).is_error())
+                continue;
+            auto file = open_program(path);
+            if (!file.is_error())
+                return file;
+            if (file.error() != ENOENT && file.error() != ENOTDIR && file.error() != EISDIR)
+                last_error = file.error(); // found, but not runnable: remember, as a shell does
+        }
+    }
+    failure.not_found = last_error == ENOENT;
+    if (failure.not_found)
+        kernel::format(failure.message, sizeof(failure.message), "%s: executable file not found in $PATH", program);
+    else
+        kernel::format(failure.message, sizeof(failure.message), "%s: %s", program, lib::errno_message(last_error));
+    return lib::Error(last_error);
+}
+
+lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpace& space, uint64_t random, LoadFailure& failure)
+{
+    failure.not_found = false;
+    static uint8_t header[HEADER_BYTES];
+    size_t got = TRY(host_file::read(file.handle, header, sizeof(header), 0));
+    const char* reason = "";
+    auto parsed = parse_elf(header, got, file.size, &reason);
+    if (parsed.is_error()) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: %s", file.path, reason);
+        return lib::Error(parsed.error());
+    }
+    const ElfImage& image = parsed.value();
+    if (image.has_interpreter) {
+        // FIXME: issue 7 loads ld.so for dynamically linked programs.
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: dynamically linked programs are not supported yet", file.path);
+        return ENOEXEC;
+    }
+    uint64_t bias = 0;
+    if (image.position_independent)
+        bias = kernel::PIE_BASE + (random % PIE_RANDOM_PAGES) * kernel::PAGE_SIZE - image.lowest_address;
+    if (image.highest_address + bias > kernel::MMAP_TOP - kernel::USER_STACK_SIZE || image.lowest_address + bias < kernel::MMAP_BOTTOM) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: it wants addresses unikit reserves", file.path);
+        return ENOEXEC;
+    }
+
+    for (size_t i = 0; i < image.segment_count; ++i) {
+        const ElfSegment& segment = image.segments[i];
+        uint64_t start = segment.virtual_address + bias;
+        TRY(map_missing(space, page_round_down(start), page_round_up(start + segment.memory_size)));
+        TRY(read_into(space, file, start, segment.file_size, segment.file_offset));
+    }
+    // Final permissions; a page two segments share gets both.
+    for (size_t i = 0; i < image.segment_count; ++i) {
+        const ElfSegment& segment = image.segments[i];
+        uint64_t start = page_round_down(segment.virtual_address + bias);
+        uint64_t end = page_round_up(segment.virtual_address + bias + segment.memory_size);
+        TRY(space.protect(start, end - start, segment.protection));
+        if (i > 0) {
+            const ElfSegment& previous = image.segments[i - 1];
+            uint64_t previous_end = page_round_up(previous.virtual_address + bias + previous.memory_size);
+            if (previous_end > start)
+                TRY(space.protect(start, kernel::PAGE_SIZE, segment.protection | previous.protection));
+        }
+    }
+    LoadedProgram loaded {};
+    loaded.entry = image.entry + bias;
+    loaded.load_bias = bias;
+    loaded.program_headers = image.program_headers_address ? image.program_headers_address + bias : 0;
+    loaded.program_header_count = image.program_header_count;
+    loaded.program_break = image.highest_address + bias;
+    return loaded;
+}
+
+} // namespace linux

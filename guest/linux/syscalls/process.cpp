@@ -1,0 +1,194 @@
+// exit, exit_group, the id calls, set_tid_address, set_robust_list, arch_prctl, rlimits,
+// scheduler affinity, getcwd, chdir, umask, getrusage, times.
+#include <hv/hypercall.h>
+#include <linux/file_syscalls.h>
+#include <linux/host_file.h>
+#include <linux/process.h>
+#include <linux/syscalls.h>
+#include <platform/platform.h>
+
+extern "C" size_t strlen(const char*);
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace linux {
+
+namespace {
+
+constexpr int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
+constexpr int RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIMIT_COUNT = 16;
+constexpr uint64_t RLIM_INFINITY = ~0ull;
+constexpr int PID = 1;
+
+struct ResourceLimit {
+    uint64_t current, maximum;
+};
+
+ResourceLimit limit_of(int resource)
+{
+    switch (resource) {
+    case RLIMIT_STACK:
+        return { kernel::USER_STACK_SIZE, RLIM_INFINITY };
+    case RLIMIT_NOFILE:
+        return { FdTable::MAX_FDS, FdTable::MAX_FDS };
+    default:
+        return { RLIM_INFINITY, RLIM_INFINITY };
+    }
+}
+
+} // namespace
+
+// void exit(int status);  FIXME: ends the whole program until issue 5 brings threads.
+SyscallResult sys_exit(SyscallArguments& a) { exit_program(static_cast<int>(a[0])); }
+
+// void exit_group(int status);
+SyscallResult sys_exit_group(SyscallArguments& a) { exit_program(static_cast<int>(a[0])); }
+
+SyscallResult sys_getpid(SyscallArguments&) { return PID; }
+SyscallResult sys_gettid(SyscallArguments&) { return PID; }
+SyscallResult sys_getppid(SyscallArguments&) { return 0; }
+SyscallResult sys_getpgrp(SyscallArguments&) { return PID; }
+SyscallResult sys_getuid(SyscallArguments&) { return 0; }
+SyscallResult sys_geteuid(SyscallArguments&) { return 0; }
+SyscallResult sys_getgid(SyscallArguments&) { return 0; }
+SyscallResult sys_getegid(SyscallArguments&) { return 0; }
+// Root inside the guest may become anyone; nothing outside changes.
+SyscallResult sys_setuid(SyscallArguments&) { return 0; }
+SyscallResult sys_setgid(SyscallArguments&) { return 0; }
+
+// int setpgid(pid_t pid, pid_t pgid);
+SyscallResult sys_setpgid(SyscallArguments& a)
+{
+    if ((a[0] != 0 && a[0] != PID) || (a[1] != 0 && a[1] != PID))
+        return ESRCH;
+    return 0;
+}
+
+// pid_t getpgid(pid_t pid);  pid_t getsid(pid_t pid);
+SyscallResult sys_getpgid(SyscallArguments& a) { return (a[0] == 0 || a[0] == PID) ? SyscallResult(PID) : SyscallResult(ESRCH); }
+SyscallResult sys_getsid(SyscallArguments& a) { return sys_getpgid(a); }
+
+// pid_t set_tid_address(int *tidptr);
+SyscallResult sys_set_tid_address(SyscallArguments&) { return PID; }
+
+// long set_robust_list(struct robust_list_head *head, size_t len);
+SyscallResult sys_set_robust_list(SyscallArguments& a) { return a[1] == 24 ? SyscallResult(0) : SyscallResult(EINVAL); }
+
+// int arch_prctl(int code, unsigned long addr);
+SyscallResult sys_arch_prctl(SyscallArguments& a)
+{
+    Process& process = current_process();
+    switch (static_cast<int>(a[0])) {
+    case ARCH_SET_FS:
+        if (!is_user_range(a[1], 0))
+            return EPERM;
+        process.fs_base = a[1];
+        platform::set_fs_base(a[1]);
+        return 0;
+    case ARCH_GET_FS:
+        TRY(write_user(a[1], process.fs_base));
+        return 0;
+    case ARCH_SET_GS:
+    case ARCH_GET_GS: // FIXME: GS base for programs that use it
+    default:
+        return EINVAL;
+    }
+}
+
+// int prlimit64(pid_t pid, int resource, const struct rlimit *new, struct rlimit *old);
+SyscallResult sys_prlimit64(SyscallArguments& a)
+{
+    if (a[0] != 0 && a[0] != PID)
+        return ESRCH;
+    int resource = static_cast<int>(a[1]);
+    if (resource < 0 || resource >= RLIMIT_COUNT)
+        return EINVAL;
+    if (a[3])
+        TRY(write_user(a[3], limit_of(resource)));
+    // FIXME: new limits are accepted and not enforced.
+    if (a[2]) {
+        auto wanted = TRY(read_user<ResourceLimit>(a[2]));
+        if (wanted.current > wanted.maximum)
+            return EINVAL;
+    }
+    return 0;
+}
+
+// int getrlimit(int resource, struct rlimit *rlim);
+SyscallResult sys_getrlimit(SyscallArguments& a)
+{
+    int resource = static_cast<int>(a[0]);
+    if (resource < 0 || resource >= RLIMIT_COUNT)
+        return EINVAL;
+    TRY(write_user(a[1], limit_of(resource)));
+    return 0;
+}
+
+// int sched_getaffinity(pid_t pid, size_t cpusetsize, cpu_set_t *mask);
+SyscallResult sys_sched_getaffinity(SyscallArguments& a)
+{
+    if (a[1] < 8 || (a[1] & 7))
+        return EINVAL;
+    uint64_t mask = 1; // one vCPU
+    TRY(write_user(a[2], mask));
+    return 8;
+}
+
+// int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);
+SyscallResult sys_sched_setaffinity(SyscallArguments&) { return 0; }
+
+// int sched_yield(void);
+SyscallResult sys_sched_yield(SyscallArguments&) { return 0; }
+
+// char *getcwd(char *buf, size_t size);  (the raw syscall returns the length with its NUL)
+SyscallResult sys_getcwd(SyscallArguments& a)
+{
+    const char* cwd = current_process().cwd;
+    size_t length = strlen(cwd) + 1;
+    if (a[1] < length)
+        return ERANGE;
+    TRY(copy_to_user(a[0], cwd, length));
+    return static_cast<int64_t>(length);
+}
+
+// int chdir(const char *path);
+SyscallResult sys_chdir(SyscallArguments& a)
+{
+    char path[PATH_MAX];
+    TRY(resolve_user_path(AT_FDCWD, a[0], path));
+    auto status = TRY(host_file::stat_path(path));
+    if ((status.mode & 0170000) != 0040000)
+        return ENOTDIR;
+    memcpy(current_process().cwd, path, strlen(path) + 1);
+    return 0;
+}
+
+// mode_t umask(mode_t mask);
+SyscallResult sys_umask(SyscallArguments& a)
+{
+    Process& process = current_process();
+    uint32_t old = process.umask;
+    process.umask = static_cast<uint32_t>(a[0]) & 0777;
+    return old;
+}
+
+// int getrusage(int who, struct rusage *usage);  FIXME: CPU times once the scheduler counts them.
+SyscallResult sys_getrusage(SyscallArguments& a)
+{
+    int who = static_cast<int>(a[0]);
+    if (who != 0 && who != -1 && who != 1)
+        return EINVAL;
+    uint64_t usage[18] = {};
+    TRY(copy_to_user(a[1], usage, sizeof(usage)));
+    return 0;
+}
+
+// clock_t times(struct tms *buf);
+SyscallResult sys_times(SyscallArguments& a)
+{
+    uint64_t times[4] = {};
+    if (a[0])
+        TRY(copy_to_user(a[0], times, sizeof(times)));
+    return platform::clock_ns(1) / 10000000; // clock ticks (100 Hz)
+}
+
+} // namespace linux
