@@ -78,11 +78,12 @@ void ProcessVm::spawn_kernel()
     // Nothing the caller of unikit left open reaches the guest.
     posix_spawn_file_actions_addclosefrom_np(&actions, RAM_FD + 1);
 
-    // The guest starts with default dispositions (the monitor ignores SIGPIPE) and no mask.
+    // The guest starts with default dispositions (the monitor ignores SIGPIPE, and whoever
+    // started unikit may have ignored more) and no blocked signals.
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);
-    sigset_t defaults = terminating_signals();
-    sigaddset(&defaults, SIGPIPE);
+    sigset_t defaults;
+    sigfillset(&defaults);
     sigset_t empty;
     sigemptyset(&empty);
     posix_spawnattr_setsigdefault(&attributes, &defaults);
