@@ -144,7 +144,7 @@ void main()
     };
     linux::StackContents contents {
         arguments.argv, arguments.argc, arguments.envp, arguments.envc,
-        arguments.argv[0], "x86_64", boot.random_seed, auxiliary, sizeof(auxiliary) / sizeof(auxiliary[0])
+        process.executable, "x86_64", boot.random_seed, auxiliary, sizeof(auxiliary) / sizeof(auxiliary[0])
     };
     // The top 256 KiB of the stack hold the arguments, as Linux allows up to a quarter of it.
     constexpr size_t ARGUMENT_AREA = 256 * 1024;

@@ -94,7 +94,7 @@ lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_p
         }
         return file;
     }
-    int last_error = ENOENT;
+    int last_error = ENOENT.code;
     if (program[0]) {
         SearchPath directories(search_path);
         char directory[PATH_MAX];

@@ -5,6 +5,7 @@
 #include <linux/host_file.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <linux/user_memory.h>
 #include <platform/platform.h>
 
 extern "C" size_t strlen(const char*);

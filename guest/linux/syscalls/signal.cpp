@@ -3,6 +3,7 @@
 // a signal sent to the program takes its default action (or is ignored).
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <linux/user_memory.h>
 
 namespace linux {
 

@@ -3,6 +3,7 @@
 #include <kernel/layout.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <linux/user_memory.h>
 #include <platform/platform.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);

@@ -2,6 +2,7 @@
 // FIXME: issue 5 adds a vDSO so that reading the clock costs no trap at all.
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <linux/user_memory.h>
 #include <platform/platform.h>
 
 namespace linux {

@@ -124,7 +124,8 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     uint64_t stack[3] = { reinterpret_cast<uint64_t>(g_signal_stack), 0, sizeof(g_signal_stack) };
     if (host::syscall6(host::Sigaltstack, reinterpret_cast<uint64_t>(stack), 0) != 0)
         die();
-    for (int signal : { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP })
+    constexpr int handled[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    for (int signal : handled)
         install_handler(signal);
 
     // From here on, a syscall from anywhere but the kernel's text traps into the kernel.

@@ -11,6 +11,7 @@ namespace lib {
 struct Error {
     int code;
     constexpr explicit Error(int errno_value) : code(errno_value) {}
+    friend constexpr bool operator==(Error error, int errno_value) { return error.code == errno_value; }
 };
 
 template<typename T>
