@@ -135,6 +135,7 @@ int ProcessVm::run()
     VmContext context { m_config, *m_memory, *this, *m_files, m_stats, {}, {} };
     int status = exit_loop(context);
     terminate();
+    m_stats.mark_now(VmStats::Mark::VmStopped);
     if (!context.exit_message.empty())
         fprintf(stderr, "unikit: %s\n", context.exit_message.c_str());
     if (m_config.stats)
@@ -182,14 +183,14 @@ void ProcessVm::guest_died(VmContext& context)
         return;
     }
     // Give a dying guest a moment to finish exiting before forcing it.
-    for (int attempt = 0; attempt < 100 && !m_reaped; ++attempt) {
+    for (int attempt = 0; attempt < 1000 && !m_reaped; ++attempt) {
         rusage usage {};
         if (wait4(m_pid, &m_wait_status, WNOHANG, &usage) == m_pid) {
             m_reaped = true;
             m_stats.set_guest_peak_rss_kib(static_cast<uint64_t>(usage.ru_maxrss));
             set_guest_pid_for_signals(0);
         } else {
-            usleep(10'000);
+            usleep(1000);
         }
     }
     if (!m_reaped) {

@@ -3,6 +3,7 @@
 #include "host/vm_error.h"
 
 #include <errno.h>
+#include <stdio.h>
 
 namespace host {
 
@@ -10,6 +11,14 @@ int64_t VmContext::malformed(const std::string& what)
 {
     stop(EXIT_UNIKIT_FAILED, "guest made a malformed hypercall (" + what + ")");
     return -EINVAL;
+}
+
+int64_t VmContext::outside_ram(const char* what, abi::Gpa gpa, uint64_t length)
+{
+    char range[80];
+    snprintf(range, sizeof(range), " of %llu bytes at 0x%llx outside guest RAM", static_cast<unsigned long long>(length),
+        static_cast<unsigned long long>(gpa));
+    return malformed(what + std::string(range));
 }
 
 } // namespace host

@@ -34,6 +34,9 @@ struct VmContext {
     // A request the guest should never have made: stop the VM with 125. Returns a result for
     // the handler to hand back (the guest never sees it).
     int64_t malformed(const std::string& what);
+
+    // malformed() for a request or buffer that does not lie in guest RAM.
+    int64_t outside_ram(const char* what, abi::Gpa gpa, uint64_t length);
 };
 
 } // namespace host

@@ -66,7 +66,7 @@ void VmStats::print(FILE* stream) const
     print_phase(stream, "kernel init", spawned, ready);
     print_phase(stream, "program load", ready, loaded);
     print_phase(stream, "program run", loaded, exited);
-    print_phase(stream, "total", start, exited);
+    print_phase(stream, "total", start, marked(Mark::VmStopped));
 
     rusage self {};
     getrusage(RUSAGE_SELF, &self);

@@ -21,7 +21,7 @@ struct HypercallCounter {
 
 class VmStats {
 public:
-    enum class Mark { MonitorStart, GuestSpawned, KernelReady, ProgramLoaded, GuestExited, Count };
+    enum class Mark { MonitorStart, GuestSpawned, KernelReady, ProgramLoaded, GuestExited, VmStopped, Count };
 
     void mark(Mark mark, uint64_t ns) { m_marks[static_cast<size_t>(mark)] = ns; }
     void mark_now(Mark mark) { this->mark(mark, monotonic_ns()); }

@@ -9,7 +9,7 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::BootPhaseRequest>(request_gpa);
     if (!request)
-        return context.malformed("BootPhase request outside guest RAM");
+        return context.outside_ram("BootPhase request", request_gpa, sizeof(abi::BootPhaseRequest));
     switch (static_cast<abi::BootPhase>(request->phase)) {
     case abi::BootPhase::KernelReady:
         context.stats.mark_now(VmStats::Mark::KernelReady);

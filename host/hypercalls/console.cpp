@@ -27,10 +27,10 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::ConsoleRequest>(request_gpa);
     if (!request)
-        return context.malformed("Console request outside guest RAM");
+        return context.outside_ram("Console request", request_gpa, sizeof(abi::ConsoleRequest));
     auto buffer = context.memory.bytes(request->buffer, request->length);
     if (buffer.data() == nullptr && request->length != 0)
-        return context.malformed("Console buffer outside guest RAM");
+        return context.outside_ram("Console buffer", request->buffer, request->length);
 
     switch (request->fd) {
     case STDOUT_FILENO:

@@ -42,7 +42,7 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
     context.stats.mark_now(VmStats::Mark::GuestExited);
     auto request = context.memory.read<abi::ExitRequest>(request_gpa);
     if (!request)
-        return context.malformed("Exit request outside guest RAM");
+        return context.outside_ram("Exit request", request_gpa, sizeof(abi::ExitRequest));
     context.stats.set_syscall_traps(request->syscall_traps);
 
     switch (static_cast<abi::ExitKind>(request->kind)) {

@@ -12,9 +12,9 @@ int64_t file_open::handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::FileOpenRequest>(request_gpa);
     if (!request)
-        return context.malformed("FileOpen request outside guest RAM");
+        return context.outside_ram("FileOpen request", request_gpa, sizeof(abi::FileOpenRequest));
     if (!context.memory.contains(request->path, request->path_length))
-        return context.malformed("FileOpen path outside guest RAM");
+        return context.outside_ram("FileOpen path", request->path, request->path_length);
     auto path = context.memory.read_string(request->path, request->path_length);
     if (!path)
         return context.malformed("FileOpen path without a NUL within path_length");
@@ -28,10 +28,10 @@ int64_t file_read::handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::FileReadRequest>(request_gpa);
     if (!request)
-        return context.malformed("FileRead request outside guest RAM");
+        return context.outside_ram("FileRead request", request_gpa, sizeof(abi::FileReadRequest));
     auto buffer = context.memory.bytes(request->buffer, request->length);
     if (buffer.data() == nullptr && request->length != 0)
-        return context.malformed("FileRead buffer outside guest RAM");
+        return context.outside_ram("FileRead buffer", request->buffer, request->length);
     int fd = context.files.fd(request->handle);
     if (fd < 0)
         return -EBADF;
@@ -53,7 +53,7 @@ int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::FileStatRequest>(request_gpa);
     if (!request)
-        return context.malformed("FileStat request outside guest RAM");
+        return context.outside_ram("FileStat request", request_gpa, sizeof(abi::FileStatRequest));
     int fd = context.files.fd(request->handle);
     if (fd < 0)
         return -EBADF;
@@ -80,7 +80,7 @@ int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
     reply.ctime_sec = status.st_ctim.tv_sec;
     reply.ctime_nsec = status.st_ctim.tv_nsec;
     if (!context.memory.write(request_gpa, reply))
-        return context.malformed("FileStat request outside guest RAM");
+        return context.outside_ram("FileStat request", request_gpa, sizeof(abi::FileStatRequest));
     return 0;
 }
 
@@ -89,7 +89,7 @@ int64_t file_close::handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::FileCloseRequest>(request_gpa);
     if (!request)
-        return context.malformed("FileClose request outside guest RAM");
+        return context.outside_ram("FileClose request", request_gpa, sizeof(abi::FileCloseRequest));
     return context.files.close(request->handle);
 }
 

@@ -37,7 +37,7 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::PanicRequest>(request_gpa);
     if (!request)
-        return context.malformed("Panic request outside guest RAM");
+        return context.outside_ram("Panic request", request_gpa, sizeof(abi::PanicRequest));
 
     int signal = static_cast<int>(request->signal);
     std::string report = "guest kernel crashed";

@@ -14,11 +14,11 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
 {
     auto request = context.memory.read<abi::RandomRequest>(request_gpa);
     if (!request)
-        return context.malformed("Random request outside guest RAM");
+        return context.outside_ram("Random request", request_gpa, sizeof(abi::RandomRequest));
     uint64_t length = std::min(request->length, MAX_BYTES_PER_CALL);
     auto buffer = context.memory.bytes(request->buffer, length);
     if (buffer.data() == nullptr && length != 0)
-        return context.malformed("Random buffer outside guest RAM");
+        return context.outside_ram("Random buffer", request->buffer, length);
     if (buffer.empty())
         return 0;
     for (;;) {
