@@ -129,6 +129,7 @@ int ProcessVm::run()
     write_boot_info(*m_memory, m_config);
 
     install_monitor_signal_handlers();
+    // FIXME: drop what the monitor no longer needs (a seccomp allow-list) once the guest runs.
     spawn_kernel();
     m_stats.mark_now(VmStats::Mark::GuestSpawned);
 

@@ -40,6 +40,7 @@ int64_t handle(VmContext& context, abi::Gpa request_gpa)
         return result < 0 ? result : static_cast<int64_t>(buffer.size());
     }
     case STDIN_FILENO: {
+        // FIXME: this blocks the monitor; the design wants "would block" plus a wake-up.
         if (buffer.empty())
             return 0;
         for (;;) {
