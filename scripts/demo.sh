@@ -7,8 +7,13 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash tests/rootfs/build.sh build/test-rootfs
 
+# demo COMMAND...: shows the command line (quoting words with spaces), then runs it.
 demo() {
-    printf '\n$ %s\n' "$*"
+    local shown=() word
+    for word in "$@"; do
+        if [[ $word == *' '* ]]; then shown+=("\"$word\""); else shown+=("$word"); fi
+    done
+    printf '\n$ %s\n' "${shown[*]}"
     "$@"
 }
 
