@@ -52,16 +52,16 @@ uint64_t parse_memory(std::string_view option, std::string_view text)
     return (*size + page - 1) & ~(page - 1);
 }
 
-std::optional<abi::LogLevel> parse_log_level(std::string_view text)
+std::optional<uabi::LogLevel> parse_log_level(std::string_view text)
 {
     if (text == "error")
-        return abi::LogLevel::Error;
+        return uabi::LogLevel::Error;
     if (text == "warn")
-        return abi::LogLevel::Warn;
+        return uabi::LogLevel::Warn;
     if (text == "info")
-        return abi::LogLevel::Info;
+        return uabi::LogLevel::Info;
     if (text == "debug")
-        return abi::LogLevel::Debug;
+        return uabi::LogLevel::Debug;
     return std::nullopt;
 }
 

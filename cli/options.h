@@ -38,7 +38,7 @@ struct RunOptions {
     uint64_t memory_bytes = DEFAULT_MEMORY;
     bool trace = false;
     bool stats = false;
-    abi::LogLevel log_level = abi::LogLevel::Error;
+    uabi::LogLevel log_level = uabi::LogLevel::Error;
     std::string rootfs;
     std::vector<std::string> program; // PROGRAM then its arguments, verbatim
 };
@@ -53,7 +53,7 @@ std::optional<uint64_t> parse_size(std::string_view text);
 // A checked guest memory size, rounded up to 4 KiB; option is "-m" or "--memory" for messages.
 uint64_t parse_memory(std::string_view option, std::string_view text);
 
-std::optional<abi::LogLevel> parse_log_level(std::string_view text);
+std::optional<uabi::LogLevel> parse_log_level(std::string_view text);
 
 using EnvLookup = std::function<const char*(const char* name)>;
 

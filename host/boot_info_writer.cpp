@@ -1,4 +1,4 @@
-// Writes abi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
+// Writes uabi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
 #include "host/boot_info_writer.h"
 #include "host/vm_error.h"
 
@@ -18,7 +18,7 @@ std::optional<std::string> pack_arguments(const std::vector<std::string>& argv, 
                 return std::nullopt;
             packed.append(string);
             packed.push_back('\0');
-            if (packed.size() > abi::ARGS_MAX)
+            if (packed.size() > uabi::ARGS_MAX)
                 return std::nullopt;
         }
     }
@@ -29,15 +29,15 @@ static uint32_t boot_flags(const VmConfig& config)
 {
     uint32_t flags = 0;
     if (config.trace)
-        flags |= abi::BootTrace;
+        flags |= uabi::BootTrace;
     if (config.stats)
-        flags |= abi::BootStats;
+        flags |= uabi::BootStats;
     if (isatty(STDIN_FILENO))
-        flags |= abi::BootStdinTty;
+        flags |= uabi::BootStdinTty;
     if (isatty(STDOUT_FILENO))
-        flags |= abi::BootStdoutTty;
+        flags |= uabi::BootStdoutTty;
     if (isatty(STDERR_FILENO))
-        flags |= abi::BootStderrTty;
+        flags |= uabi::BootStderrTty;
     return flags;
 }
 
@@ -61,9 +61,9 @@ void write_boot_info(const GuestMemory& memory, const VmConfig& config)
     if (!packed)
         throw VmError("argument list too long");
 
-    abi::BootInfo info {};
-    info.magic = abi::BOOT_MAGIC;
-    info.abi_version = abi::UNIKIT_ABI_VERSION;
+    uabi::BootInfo info {};
+    info.magic = uabi::BOOT_MAGIC;
+    info.abi_version = uabi::UNIKIT_ABI_VERSION;
     info.ram_size = memory.size();
     info.flags = boot_flags(config);
     info.log_level = static_cast<uint32_t>(config.log_level);
@@ -75,14 +75,14 @@ void write_boot_info(const GuestMemory& memory, const VmConfig& config)
     fill_random_seed(info.random_seed);
     info.argc = static_cast<uint32_t>(config.argv.size());
     info.envc = static_cast<uint32_t>(config.envp.size());
-    info.args_gpa = abi::ARGS_GPA;
+    info.args_gpa = uabi::ARGS_GPA;
     info.args_length = packed->size();
     utsname host_name {};
     if (uname(&host_name) == 0)
         memcpy(info.kernel_release, host_name.release, strnlen(host_name.release, sizeof(info.kernel_release) - 1));
 
-    auto args = memory.bytes(abi::ARGS_GPA, packed->size());
-    if (args.data() == nullptr || !memory.write(abi::BOOT_INFO_GPA, info))
+    auto args = memory.bytes(uabi::ARGS_GPA, packed->size());
+    if (args.data() == nullptr || !memory.write(uabi::BOOT_INFO_GPA, info))
         throw VmError("guest memory is too small for the boot information");
     memcpy(args.data(), packed->data(), packed->size());
 }

@@ -1,4 +1,4 @@
-// Writes abi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
+// Writes uabi::BootInfo and the packed argv/envp strings into guest RAM before the guest starts.
 #pragma once
 
 #include "host/guest_memory.h"
@@ -9,10 +9,10 @@
 
 namespace host {
 
-// Packs strings NUL-terminated one after another; nullopt when they exceed abi::ARGS_MAX.
+// Packs strings NUL-terminated one after another; nullopt when they exceed uabi::ARGS_MAX.
 std::optional<std::string> pack_arguments(const std::vector<std::string>& argv, const std::vector<std::string>& envp);
 
-// Fills BootInfo at abi::BOOT_INFO_GPA and the arguments at abi::ARGS_GPA. Throws VmError
+// Fills BootInfo at uabi::BOOT_INFO_GPA and the arguments at uabi::ARGS_GPA. Throws VmError
 // ("argument list too long") when argv and envp do not fit.
 void write_boot_info(const GuestMemory& memory, const VmConfig& config);
 

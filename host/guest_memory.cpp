@@ -45,7 +45,7 @@ GuestMemory::~GuestMemory()
     close(m_memfd);
 }
 
-std::optional<std::string> GuestMemory::read_string(abi::Gpa gpa, uint64_t max_length) const
+std::optional<std::string> GuestMemory::read_string(uabi::Gpa gpa, uint64_t max_length) const
 {
     if (gpa > m_size)
         return std::nullopt;

@@ -26,14 +26,14 @@ public:
     int memfd() const { return m_memfd; }
 
     // True when [gpa, gpa + length) lies inside RAM (an empty range at size() is fine).
-    bool contains(abi::Gpa gpa, uint64_t length) const
+    bool contains(uabi::Gpa gpa, uint64_t length) const
     {
         return gpa <= m_size && length <= m_size - gpa;
     }
 
     // The host view of [gpa, gpa + length), or an empty span (data() == nullptr) when the
     // range overflows or leaves RAM. The guest may change these bytes at any time.
-    std::span<uint8_t> bytes(abi::Gpa gpa, uint64_t length) const
+    std::span<uint8_t> bytes(uabi::Gpa gpa, uint64_t length) const
     {
         if (!contains(gpa, length))
             return {};
@@ -44,7 +44,7 @@ public:
     // A pointer to a T at gpa, or nullptr when it does not fit in RAM or is misaligned.
     // Prefer read()/write(): the guest can change a live object under the monitor's feet.
     template<typename T>
-    T* object(abi::Gpa gpa) const
+    T* object(uabi::Gpa gpa) const
     {
         static_assert(std::is_trivially_copyable_v<T>);
         if (!contains(gpa, sizeof(T)) || gpa % alignof(T) != 0)
@@ -55,7 +55,7 @@ public:
 
     // A private copy of the T at gpa (so the guest cannot change it mid-use), if it fits.
     template<typename T>
-    std::optional<T> read(abi::Gpa gpa) const
+    std::optional<T> read(uabi::Gpa gpa) const
     {
         static_assert(std::is_trivially_copyable_v<T>);
         auto source = bytes(gpa, sizeof(T));
@@ -68,7 +68,7 @@ public:
 
     // Copies value to gpa; false when it does not fit in RAM.
     template<typename T>
-    bool write(abi::Gpa gpa, const T& value) const
+    bool write(uabi::Gpa gpa, const T& value) const
     {
         static_assert(std::is_trivially_copyable_v<T>);
         auto target = bytes(gpa, sizeof(T));
@@ -80,7 +80,7 @@ public:
 
     // A copy of the NUL-terminated string at gpa whose NUL lies within the first max_length
     // bytes (and within RAM); nullopt otherwise.
-    std::optional<std::string> read_string(abi::Gpa gpa, uint64_t max_length) const;
+    std::optional<std::string> read_string(uabi::Gpa gpa, uint64_t max_length) const;
 
 private:
     uint8_t* m_base = nullptr;

@@ -7,7 +7,7 @@
 
 namespace host {
 
-using abi::Hypercall;
+using uabi::Hypercall;
 
 static constexpr auto s_modules = [] {
     std::array<HypercallModule, static_cast<size_t>(Hypercall::Count)> modules {};
@@ -39,7 +39,7 @@ const char* hypercall_name(uint64_t number)
     return module ? module->name : "unknown";
 }
 
-int64_t dispatch_hypercall(VmContext& context, uint64_t number, abi::Gpa request)
+int64_t dispatch_hypercall(VmContext& context, uint64_t number, uabi::Gpa request)
 {
     auto const* module = find_hypercall(number);
     if (module == nullptr)

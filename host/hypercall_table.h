@@ -8,7 +8,7 @@
 
 namespace host {
 
-using HypercallHandler = int64_t (*)(VmContext&, abi::Gpa request);
+using HypercallHandler = int64_t (*)(VmContext&, uabi::Gpa request);
 
 struct HypercallModule {
     const char* name;
@@ -22,6 +22,6 @@ const HypercallModule* find_hypercall(uint64_t number);
 const char* hypercall_name(uint64_t number);
 
 // Runs one hypercall and counts it for --stats. An unknown number stops the VM (malformed).
-int64_t dispatch_hypercall(VmContext& context, uint64_t number, abi::Gpa request);
+int64_t dispatch_hypercall(VmContext& context, uint64_t number, uabi::Gpa request);
 
 } // namespace host

@@ -148,7 +148,7 @@ int ProcessVm::exit_loop(VmContext& context)
 {
     while (!context.exit_status) {
         // One byte more than a message, and MSG_TRUNC, so an oversized message is noticed.
-        uint8_t buffer[sizeof(abi::HypercallMessage) + 1];
+        uint8_t buffer[sizeof(uabi::HypercallMessage) + 1];
         ssize_t length = recv(m_channel, buffer, sizeof(buffer), MSG_TRUNC);
         if (length < 0 && errno == EINTR)
             continue;
@@ -160,11 +160,11 @@ int ProcessVm::exit_loop(VmContext& context)
             guest_died(context);
             break;
         }
-        if (length != sizeof(abi::HypercallMessage)) {
+        if (length != sizeof(uabi::HypercallMessage)) {
             context.malformed("a message of " + std::to_string(length) + " bytes");
             break;
         }
-        abi::HypercallMessage message;
+        uabi::HypercallMessage message;
         memcpy(&message, buffer, sizeof(message));
         int64_t result = dispatch_hypercall(context, message.number, message.request);
         if (context.exit_status)

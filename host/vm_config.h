@@ -16,7 +16,7 @@ struct VmConfig {
     uint64_t memory_bytes = 512ull << 20;
     bool trace = false;                 // --trace
     bool stats = false;                 // --stats
-    abi::LogLevel log_level = abi::LogLevel::Error;
+    uabi::LogLevel log_level = uabi::LogLevel::Error;
     std::string kernel_path;            // empty: $UNIKIT_KERNEL, else next to the unikit binary
     timespec monitor_start {};          // CLOCK_MONOTONIC when the monitor started, for --stats
 };

@@ -13,7 +13,7 @@ int64_t VmContext::malformed(const std::string& what)
     return -EINVAL;
 }
 
-int64_t VmContext::outside_ram(const char* what, abi::Gpa gpa, uint64_t length)
+int64_t VmContext::outside_ram(const char* what, uabi::Gpa gpa, uint64_t length)
 {
     char range[80];
     snprintf(range, sizeof(range), " of %llu bytes at 0x%llx outside guest RAM", static_cast<unsigned long long>(length),

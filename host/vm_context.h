@@ -36,7 +36,7 @@ struct VmContext {
     int64_t malformed(const std::string& what);
 
     // malformed() for a request or buffer that does not lie in guest RAM.
-    int64_t outside_ram(const char* what, abi::Gpa gpa, uint64_t length);
+    int64_t outside_ram(const char* what, uabi::Gpa gpa, uint64_t length);
 };
 
 } // namespace host

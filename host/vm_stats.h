@@ -38,7 +38,7 @@ public:
 
 private:
     std::array<std::optional<uint64_t>, static_cast<size_t>(Mark::Count)> m_marks {};
-    std::array<HypercallCounter, static_cast<size_t>(abi::Hypercall::Count)> m_hypercalls {};
+    std::array<HypercallCounter, static_cast<size_t>(uabi::Hypercall::Count)> m_hypercalls {};
     std::optional<uint64_t> m_syscall_traps;
     std::optional<uint64_t> m_guest_peak_rss_kib;
 };

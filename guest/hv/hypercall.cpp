@@ -9,13 +9,13 @@ extern "C" void* memcpy(void*, const void*, size_t);
 
 namespace hv {
 
-uint8_t* physical(abi::Gpa gpa) { return reinterpret_cast<uint8_t*>(kernel::PHYSICAL_MAP_BASE + gpa); }
+uint8_t* physical(uabi::Gpa gpa) { return reinterpret_cast<uint8_t*>(kernel::PHYSICAL_MAP_BASE + gpa); }
 
-int64_t call_raw(abi::Hypercall number, const void* request, size_t size, void* answer)
+int64_t call_raw(uabi::Hypercall number, const void* request, size_t size, void* answer)
 {
-    uint8_t* page = physical(abi::HYPERCALL_PAGE_GPA);
+    uint8_t* page = physical(uabi::HYPERCALL_PAGE_GPA);
     memcpy(page, request, size);
-    int64_t result = platform::hypercall(number, abi::HYPERCALL_PAGE_GPA);
+    int64_t result = platform::hypercall(number, uabi::HYPERCALL_PAGE_GPA);
     if (answer)
         memcpy(answer, page, size);
     return result;
@@ -32,10 +32,10 @@ lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length)
 {
     size_t done = 0;
     while (done < length) {
-        size_t chunk = length - done < abi::BOUNCE_BUFFER_SIZE ? length - done : abi::BOUNCE_BUFFER_SIZE;
-        memcpy(physical(abi::BOUNCE_BUFFER_GPA), static_cast<const uint8_t*>(data) + done, chunk);
-        abi::ConsoleRequest request { static_cast<uint32_t>(fd), 0, abi::BOUNCE_BUFFER_GPA, chunk };
-        int64_t written = call_raw(abi::Hypercall::Console, &request, sizeof(request), nullptr);
+        size_t chunk = length - done < uabi::BOUNCE_BUFFER_SIZE ? length - done : uabi::BOUNCE_BUFFER_SIZE;
+        memcpy(physical(uabi::BOUNCE_BUFFER_GPA), static_cast<const uint8_t*>(data) + done, chunk);
+        uabi::ConsoleRequest request { static_cast<uint32_t>(fd), 0, uabi::BOUNCE_BUFFER_GPA, chunk };
+        int64_t written = call_raw(uabi::Hypercall::Console, &request, sizeof(request), nullptr);
         if (written < 0)
             return done > 0 ? lib::ErrorOr<int64_t>(static_cast<int64_t>(done)) : lib::ErrorOr<int64_t>(lib::Error(static_cast<int>(-written)));
         done += static_cast<size_t>(written);
@@ -45,21 +45,21 @@ lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length)
 
 lib::ErrorOr<int64_t> console_read(void* data, size_t length)
 {
-    size_t chunk = length < abi::BOUNCE_BUFFER_SIZE ? length : abi::BOUNCE_BUFFER_SIZE;
-    abi::ConsoleRequest request { 0, 0, abi::BOUNCE_BUFFER_GPA, chunk };
-    int64_t got = TRY(result_of(call_raw(abi::Hypercall::Console, &request, sizeof(request), nullptr)));
+    size_t chunk = length < uabi::BOUNCE_BUFFER_SIZE ? length : uabi::BOUNCE_BUFFER_SIZE;
+    uabi::ConsoleRequest request { 0, 0, uabi::BOUNCE_BUFFER_GPA, chunk };
+    int64_t got = TRY(result_of(call_raw(uabi::Hypercall::Console, &request, sizeof(request), nullptr)));
     if (static_cast<size_t>(got) > chunk)
         return EIO;
-    memcpy(data, physical(abi::BOUNCE_BUFFER_GPA), static_cast<size_t>(got));
+    memcpy(data, physical(uabi::BOUNCE_BUFFER_GPA), static_cast<size_t>(got));
     return got;
 }
 
-void exit(abi::ExitRequest& request)
+void exit(uabi::ExitRequest& request)
 {
-    call(abi::Hypercall::Exit, request);
+    call(uabi::Hypercall::Exit, request);
     platform::halt();
 }
 
-const abi::BootInfo& boot_info() { return *reinterpret_cast<const abi::BootInfo*>(physical(abi::BOOT_INFO_GPA)); }
+const uabi::BootInfo& boot_info() { return *reinterpret_cast<const uabi::BootInfo*>(physical(uabi::BOOT_INFO_GPA)); }
 
 } // namespace hv

@@ -91,10 +91,12 @@ size_t vformat(char* buffer, size_t size, const char* fmt, va_list args)
             break;
         }
         case 'u':
+        case 'o':
         case 'x':
         case 'X': {
             uint64_t value = longs ? va_arg(args, uint64_t) : va_arg(args, unsigned);
-            put_number(out, value, false, *p == 'u' ? 10 : 16, *p == 'X', width, zero_pad, left);
+            unsigned base = *p == 'u' ? 10 : *p == 'o' ? 8 : 16;
+            put_number(out, value, false, base, *p == 'X', width, zero_pad, left);
             break;
         }
         case 'p':

@@ -23,9 +23,9 @@ void write_line(const char* fmt, va_list args)
 
 } // namespace
 
-bool log_enabled(abi::LogLevel level) { return static_cast<uint32_t>(level) <= hv::boot_info().log_level; }
+bool log_enabled(uabi::LogLevel level) { return static_cast<uint32_t>(level) <= hv::boot_info().log_level; }
 
-void log(abi::LogLevel level, const char* fmt, ...)
+void log(uabi::LogLevel level, const char* fmt, ...)
 {
     if (!log_enabled(level))
         return;
@@ -45,13 +45,13 @@ void print_stderr(const char* fmt, ...)
 
 void panic_with_registers(int signal, const TrapFrame& frame, const char* message)
 {
-    abi::PanicRequest request {};
+    uabi::PanicRequest request {};
     request.signal = static_cast<uint32_t>(signal);
     request.registers = frame;
     size_t i = 0;
     for (; message[i] && i + 1 < sizeof(request.message); ++i)
         request.message[i] = message[i];
-    hv::call(abi::Hypercall::Panic, request);
+    hv::call(uabi::Hypercall::Panic, request);
     platform::halt();
 }
 

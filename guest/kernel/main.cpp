@@ -28,14 +28,14 @@ struct Arguments {
     size_t envc;
 };
 
-Arguments read_arguments(const abi::BootInfo& boot)
+Arguments read_arguments(const uabi::BootInfo& boot)
 {
     Arguments arguments { nullptr, nullptr, boot.argc, boot.envc };
     arguments.argv = static_cast<const char**>(mm::kmalloc((boot.argc + 1) * sizeof(char*)));
     arguments.envp = static_cast<const char**>(mm::kmalloc((boot.envc + 1) * sizeof(char*)));
-    if (!arguments.argv || !arguments.envp || boot.argc == 0 || boot.args_length > abi::ARGS_MAX)
+    if (!arguments.argv || !arguments.envp || boot.argc == 0 || boot.args_length > uabi::ARGS_MAX)
         panic("bad boot arguments");
-    const char* cursor = reinterpret_cast<const char*>(hv::physical(abi::ARGS_GPA));
+    const char* cursor = reinterpret_cast<const char*>(hv::physical(uabi::ARGS_GPA));
     const char* end = cursor + boot.args_length;
     for (size_t i = 0; i < boot.argc + boot.envc; ++i) {
         const char*& slot = i < boot.argc ? arguments.argv[i] : arguments.envp[i - boot.argc];
@@ -51,9 +51,9 @@ Arguments read_arguments(const abi::BootInfo& boot)
     return arguments;
 }
 
-[[noreturn]] void fail_to_start(abi::ExitKind kind, const char* message)
+[[noreturn]] void fail_to_start(uabi::ExitKind kind, const char* message)
 {
-    abi::ExitRequest request {};
+    uabi::ExitRequest request {};
     request.kind = static_cast<uint32_t>(kind);
     size_t length = strlen(message);
     if (length >= sizeof(request.message))
@@ -62,15 +62,15 @@ Arguments read_arguments(const abi::BootInfo& boot)
     hv::exit(request);
 }
 
-void report_phase(abi::BootPhase phase)
+void report_phase(uabi::BootPhase phase)
 {
-    if (!(hv::boot_info().flags & abi::BootStats))
+    if (!(hv::boot_info().flags & uabi::BootStats))
         return;
-    abi::BootPhaseRequest request { static_cast<uint32_t>(phase), 0 };
-    hv::call(abi::Hypercall::BootPhase, request);
+    uabi::BootPhaseRequest request { static_cast<uint32_t>(phase), 0 };
+    hv::call(uabi::Hypercall::BootPhase, request);
 }
 
-uint64_t random_word(const abi::BootInfo& boot, size_t index)
+uint64_t random_word(const uabi::BootInfo& boot, size_t index)
 {
     uint64_t word;
     memcpy(&word, boot.random_seed + 16 + 8 * (index % 2), sizeof(word));
@@ -88,8 +88,8 @@ uint64_t hwcap()
 
 void main()
 {
-    const abi::BootInfo& boot = hv::boot_info();
-    if (boot.magic != abi::BOOT_MAGIC || boot.abi_version != abi::UNIKIT_ABI_VERSION)
+    const uabi::BootInfo& boot = hv::boot_info();
+    if (boot.magic != uabi::BOOT_MAGIC || boot.abi_version != uabi::UNIKIT_ABI_VERSION)
         panic("monitor and kernel disagree on the ABI version");
     initialize_memory();
 
@@ -104,26 +104,26 @@ void main()
     if (!regions || !space_memory)
         panic("out of memory at boot");
     process.address_space = new (space_memory) mm::AddressSpace(page_mapper(), frame_allocator(), regions, MAX_REGIONS, MMAP_BOTTOM, USER_END);
-    report_phase(abi::BootPhase::KernelReady);
+    report_phase(uabi::BootPhase::KernelReady);
 
     Arguments arguments = read_arguments(boot);
     const char* search_path = linux::find_environment_variable(arguments.envp, "PATH");
     linux::LoadFailure failure {};
     auto file = linux::find_program(arguments.argv[0], search_path ? search_path : DEFAULT_PATH, process.cwd, failure);
     if (file.is_error())
-        fail_to_start(failure.not_found ? abi::ExitKind::NotFound : abi::ExitKind::NotExecutable, failure.message);
+        fail_to_start(failure.not_found ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable, failure.message);
     memcpy(process.executable, file.value().path, strlen(file.value().path) + 1);
 
     mm::AddressSpace& space = *process.address_space;
     auto loaded = linux::load_program(file.value(), space, random_word(boot, 0), failure);
     if (loaded.is_error())
-        fail_to_start(loaded.error() == 12 /* ENOMEM */ ? abi::ExitKind::OutOfMemory : abi::ExitKind::NotExecutable, failure.message);
+        fail_to_start(loaded.error() == 12 /* ENOMEM */ ? uabi::ExitKind::OutOfMemory : uabi::ExitKind::NotExecutable, failure.message);
     process.program_break_start = process.program_break = loaded.value().program_break;
 
     // The stack: mapped whole (untouched pages cost the host nothing), built at its top.
     uint64_t stack_bottom = USER_STACK_TOP - USER_STACK_SIZE;
     if (space.map_anonymous(stack_bottom, USER_STACK_SIZE, platform::ProtRead | platform::ProtWrite).is_error())
-        fail_to_start(abi::ExitKind::OutOfMemory, "no memory for the program's stack");
+        fail_to_start(uabi::ExitKind::OutOfMemory, "no memory for the program's stack");
     linux::AuxiliaryEntry auxiliary[] = {
         { linux::AT_PHDR, loaded.value().program_headers },
         { linux::AT_PHENT, 56 },
@@ -151,9 +151,9 @@ void main()
     auto* top_bytes = reinterpret_cast<uint8_t*>(USER_STACK_TOP - ARGUMENT_AREA);
     auto stack_pointer = linux::build_initial_stack(top_bytes, USER_STACK_TOP, ARGUMENT_AREA, contents);
     if (stack_pointer.is_error())
-        fail_to_start(abi::ExitKind::NotExecutable, "argument list too long");
+        fail_to_start(uabi::ExitKind::NotExecutable, "argument list too long");
 
-    report_phase(abi::BootPhase::ProgramLoaded);
+    report_phase(uabi::BootPhase::ProgramLoaded);
     platform::enter_program(loaded.value().entry, stack_pointer.value());
 }
 

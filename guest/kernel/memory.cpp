@@ -42,14 +42,14 @@ void free_heap_pages(void* pages, uint64_t count)
 void initialize_memory()
 {
     uint64_t ram = platform::ram_size();
-    if (ram <= abi::FIRST_FREE_GPA + 64 * PAGE_SIZE)
+    if (ram <= uabi::FIRST_FREE_GPA + 64 * PAGE_SIZE)
         panic("guest RAM too small");
-    uint64_t frame_count = (ram - abi::FIRST_FREE_GPA) / PAGE_SIZE;
+    uint64_t frame_count = (ram - uabi::FIRST_FREE_GPA) / PAGE_SIZE;
     // The bitmap lives in the first free frames.
-    auto* bitmap = reinterpret_cast<uint64_t*>(hv::physical(abi::FIRST_FREE_GPA));
-    g_frames.initialize(bitmap, abi::FIRST_FREE_GPA, frame_count);
+    auto* bitmap = reinterpret_cast<uint64_t*>(hv::physical(uabi::FIRST_FREE_GPA));
+    g_frames.initialize(bitmap, uabi::FIRST_FREE_GPA, frame_count);
     uint64_t bitmap_bytes = mm::FrameAllocator::bitmap_words(frame_count) * sizeof(uint64_t);
-    g_frames.reserve(abi::FIRST_FREE_GPA, page_round_up(bitmap_bytes) / PAGE_SIZE);
+    g_frames.reserve(uabi::FIRST_FREE_GPA, page_round_up(bitmap_bytes) / PAGE_SIZE);
     mm::initialize_kernel_heap({ allocate_heap_pages, free_heap_pages });
 }
 

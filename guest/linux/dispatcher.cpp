@@ -43,7 +43,7 @@ void handle_syscall(TrapFrame& frame)
     uint64_t number = frame.rax;
     SyscallArguments arguments { { frame.rdi, frame.rsi, frame.rdx, frame.r10, frame.r8, frame.r9 }, frame };
     const SyscallEntry& entry = syscall_entry(number);
-    bool tracing = hv::boot_info().flags & abi::BootTrace;
+    bool tracing = hv::boot_info().flags & uabi::BootTrace;
     if (tracing && (number == 60 || number == 231)) // exit, exit_group: they do not return
         trace_syscall(entry, number, arguments.value, TRACE_NO_RETURN);
     int64_t result;
@@ -52,7 +52,7 @@ void handle_syscall(TrapFrame& frame)
         result = outcome.is_error() ? -static_cast<int64_t>(outcome.error()) : outcome.value();
     } else {
         result = -38; // ENOSYS
-        if (number < SYSCALL_TABLE_SIZE && !g_warned[number] && log_enabled(abi::LogLevel::Warn)) {
+        if (number < SYSCALL_TABLE_SIZE && !g_warned[number] && log_enabled(uabi::LogLevel::Warn)) {
             g_warned[number] = true;
             print_stderr("unikit: warning: syscall %s (%lu) is not implemented", entry.name ? entry.name : "unknown", number);
         }

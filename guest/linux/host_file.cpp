@@ -12,17 +12,17 @@ namespace linux::host_file {
 lib::ErrorOr<int64_t> open(const char* absolute_path)
 {
     size_t length = strlen(absolute_path) + 1;
-    if (length > abi::BOUNCE_BUFFER_SIZE || length > PATH_MAX)
+    if (length > uabi::BOUNCE_BUFFER_SIZE || length > PATH_LENGTH_MAX)
         return ENAMETOOLONG;
-    memcpy(hv::physical(abi::BOUNCE_BUFFER_GPA), absolute_path, length);
-    abi::FileOpenRequest request { abi::BOUNCE_BUFFER_GPA, length };
-    return hv::result_of(hv::call(abi::Hypercall::FileOpen, request));
+    memcpy(hv::physical(uabi::BOUNCE_BUFFER_GPA), absolute_path, length);
+    uabi::FileOpenRequest request { uabi::BOUNCE_BUFFER_GPA, length };
+    return hv::result_of(hv::call(uabi::Hypercall::FileOpen, request));
 }
 
-lib::ErrorOr<size_t> read_physical(int64_t handle, abi::Gpa gpa, size_t length, uint64_t offset)
+lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
 {
-    abi::FileReadRequest request { handle, gpa, length, offset };
-    int64_t got = TRY(hv::result_of(hv::call(abi::Hypercall::FileRead, request)));
+    uabi::FileReadRequest request { handle, gpa, length, offset };
+    int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::FileRead, request)));
     if (static_cast<size_t>(got) > length)
         return EIO;
     return static_cast<size_t>(got);
@@ -32,14 +32,14 @@ lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t 
 {
     size_t done = 0;
     while (done < length) {
-        size_t chunk = length - done < abi::BOUNCE_BUFFER_SIZE ? length - done : abi::BOUNCE_BUFFER_SIZE;
-        auto got = read_physical(handle, abi::BOUNCE_BUFFER_GPA, chunk, offset + done);
+        size_t chunk = length - done < uabi::BOUNCE_BUFFER_SIZE ? length - done : uabi::BOUNCE_BUFFER_SIZE;
+        auto got = read_physical(handle, uabi::BOUNCE_BUFFER_GPA, chunk, offset + done);
         if (got.is_error()) {
             if (done > 0)
                 break;
             return lib::Error(got.error());
         }
-        memcpy(static_cast<uint8_t*>(buffer) + done, hv::physical(abi::BOUNCE_BUFFER_GPA), got.value());
+        memcpy(static_cast<uint8_t*>(buffer) + done, hv::physical(uabi::BOUNCE_BUFFER_GPA), got.value());
         done += got.value();
         if (got.value() < chunk)
             break;
@@ -47,21 +47,21 @@ lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t 
     return done;
 }
 
-lib::ErrorOr<abi::FileStatRequest> stat(int64_t handle)
+lib::ErrorOr<uabi::FileStatRequest> stat(int64_t handle)
 {
-    abi::FileStatRequest request {};
+    uabi::FileStatRequest request {};
     request.handle = handle;
-    TRY(hv::result_of(hv::call(abi::Hypercall::FileStat, request)));
+    TRY(hv::result_of(hv::call(uabi::Hypercall::FileStat, request)));
     return request;
 }
 
 void close(int64_t handle)
 {
-    abi::FileCloseRequest request { handle };
-    hv::call(abi::Hypercall::FileClose, request);
+    uabi::FileCloseRequest request { handle };
+    hv::call(uabi::Hypercall::FileClose, request);
 }
 
-lib::ErrorOr<abi::FileStatRequest> stat_path(const char* absolute_path)
+lib::ErrorOr<uabi::FileStatRequest> stat_path(const char* absolute_path)
 {
     int64_t handle = TRY(open(absolute_path));
     auto result = stat(handle);

@@ -12,8 +12,8 @@ Process& current_process() { return g_process; }
 
 void exit_program(int status)
 {
-    abi::ExitRequest request {};
-    request.kind = static_cast<uint32_t>(abi::ExitKind::Exited);
+    uabi::ExitRequest request {};
+    request.kind = static_cast<uint32_t>(uabi::ExitKind::Exited);
     request.status = status & 0xff;
     request.syscall_traps = g_process.syscall_traps;
     hv::exit(request);
@@ -21,8 +21,8 @@ void exit_program(int status)
 
 void kill_program(int signal, uint64_t fault_address, uint64_t fault_rip)
 {
-    abi::ExitRequest request {};
-    request.kind = static_cast<uint32_t>(abi::ExitKind::Signaled);
+    uabi::ExitRequest request {};
+    request.kind = static_cast<uint32_t>(uabi::ExitKind::Signaled);
     request.status = signal;
     request.fault_address = fault_address;
     request.fault_rip = fault_rip;

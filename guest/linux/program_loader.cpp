@@ -85,7 +85,7 @@ lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_p
     for (const char* p = program; *p; ++p)
         has_slash |= *p == '/';
     if (has_slash) {
-        char path[PATH_MAX];
+        char path[PATH_LENGTH_MAX];
         auto absolute = absolute_path(path, sizeof(path), cwd, program);
         auto file = absolute.is_error() ? lib::ErrorOr<ProgramFile>(lib::Error(absolute.error())) : open_program(path);
         if (file.is_error()) {
@@ -97,9 +97,9 @@ lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_p
     int last_error = ENOENT.code;
     if (program[0]) {
         SearchPath directories(search_path);
-        char directory[PATH_MAX];
+        char directory[PATH_LENGTH_MAX];
         while (directories.next(directory, sizeof(directory))) {
-            char joined[PATH_MAX], path[PATH_MAX];
+            char joined[PATH_LENGTH_MAX], path[PATH_LENGTH_MAX];
             if (kernel::format(joined, sizeof(joined), "%s/%s", directory, program) >= sizeof(joined))
                 continue;
             if (absolute_path(path, sizeof(path), cwd, joined).is_error())

@@ -5,16 +5,16 @@
 
 namespace host::hypercalls::boot_phase {
 
-int64_t handle(VmContext& context, abi::Gpa request_gpa)
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::BootPhaseRequest>(request_gpa);
+    auto request = context.memory.read<uabi::BootPhaseRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("BootPhase request", request_gpa, sizeof(abi::BootPhaseRequest));
-    switch (static_cast<abi::BootPhase>(request->phase)) {
-    case abi::BootPhase::KernelReady:
+        return context.outside_ram("BootPhase request", request_gpa, sizeof(uabi::BootPhaseRequest));
+    switch (static_cast<uabi::BootPhase>(request->phase)) {
+    case uabi::BootPhase::KernelReady:
         context.stats.mark_now(VmStats::Mark::KernelReady);
         return 0;
-    case abi::BootPhase::ProgramLoaded:
+    case uabi::BootPhase::ProgramLoaded:
         context.stats.mark_now(VmStats::Mark::ProgramLoaded);
         return 0;
     }

@@ -23,11 +23,11 @@ static int64_t write_all(int fd, const uint8_t* data, size_t length)
     return 0;
 }
 
-int64_t handle(VmContext& context, abi::Gpa request_gpa)
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::ConsoleRequest>(request_gpa);
+    auto request = context.memory.read<uabi::ConsoleRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("Console request", request_gpa, sizeof(abi::ConsoleRequest));
+        return context.outside_ram("Console request", request_gpa, sizeof(uabi::ConsoleRequest));
     auto buffer = context.memory.bytes(request->buffer, request->length);
     if (buffer.data() == nullptr && request->length != 0)
         return context.outside_ram("Console buffer", request->buffer, request->length);

@@ -11,7 +11,7 @@ static constexpr int EXIT_CANNOT_EXECUTE = 126;
 static constexpr int EXIT_NOT_FOUND = 127;
 static constexpr int EXIT_OUT_OF_MEMORY = 137; // as if the OOM killer had sent SIGKILL
 
-static std::string signal_line(const abi::ExitRequest& request)
+static std::string signal_line(const uabi::ExitRequest& request)
 {
     int signal = request.status;
     // A shell says nothing when a pipeline's reader went away or the user pressed ^C.
@@ -28,7 +28,7 @@ static std::string signal_line(const abi::ExitRequest& request)
     return line;
 }
 
-static std::string detail(const abi::ExitRequest& request, const char* fallback)
+static std::string detail(const uabi::ExitRequest& request, const char* fallback)
 {
     // The guest's message is NUL-terminated within the array; never read past it.
     size_t length = strnlen(request.message, sizeof(request.message));
@@ -37,30 +37,30 @@ static std::string detail(const abi::ExitRequest& request, const char* fallback)
     return std::string(request.message, length);
 }
 
-int64_t handle(VmContext& context, abi::Gpa request_gpa)
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
 {
     context.stats.mark_now(VmStats::Mark::GuestExited);
-    auto request = context.memory.read<abi::ExitRequest>(request_gpa);
+    auto request = context.memory.read<uabi::ExitRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("Exit request", request_gpa, sizeof(abi::ExitRequest));
+        return context.outside_ram("Exit request", request_gpa, sizeof(uabi::ExitRequest));
     context.stats.set_syscall_traps(request->syscall_traps);
 
-    switch (static_cast<abi::ExitKind>(request->kind)) {
-    case abi::ExitKind::Exited:
+    switch (static_cast<uabi::ExitKind>(request->kind)) {
+    case uabi::ExitKind::Exited:
         context.stop(request->status & 0xff);
         return 0;
-    case abi::ExitKind::Signaled:
+    case uabi::ExitKind::Signaled:
         if (request->status <= 0 || request->status > 64)
             return context.malformed("Exit with signal " + std::to_string(request->status));
         context.stop(128 + request->status, signal_line(*request));
         return 0;
-    case abi::ExitKind::NotFound:
+    case uabi::ExitKind::NotFound:
         context.stop(EXIT_NOT_FOUND, detail(*request, "program not found"));
         return 0;
-    case abi::ExitKind::NotExecutable:
+    case uabi::ExitKind::NotExecutable:
         context.stop(EXIT_CANNOT_EXECUTE, detail(*request, "program cannot be executed"));
         return 0;
-    case abi::ExitKind::OutOfMemory:
+    case uabi::ExitKind::OutOfMemory:
         context.stop(EXIT_OUT_OF_MEMORY, "out of guest memory (raise it with -m)");
         return 0;
     }

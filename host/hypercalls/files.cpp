@@ -8,27 +8,27 @@
 namespace host::hypercalls {
 
 // FileOpen: path is NUL-terminated within path_length bytes; returns a handle or -errno.
-int64_t file_open::handle(VmContext& context, abi::Gpa request_gpa)
+int64_t file_open::handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::FileOpenRequest>(request_gpa);
+    auto request = context.memory.read<uabi::FileOpenRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("FileOpen request", request_gpa, sizeof(abi::FileOpenRequest));
+        return context.outside_ram("FileOpen request", request_gpa, sizeof(uabi::FileOpenRequest));
     if (!context.memory.contains(request->path, request->path_length))
         return context.outside_ram("FileOpen path", request->path, request->path_length);
     auto path = context.memory.read_string(request->path, request->path_length);
     if (!path)
         return context.malformed("FileOpen path without a NUL within path_length");
-    if (path->size() >= abi::PATH_MAX_BYTES)
+    if (path->size() >= uabi::PATH_MAX_BYTES)
         return -ENAMETOOLONG;
     return context.files.open(*path);
 }
 
 // FileRead: pread up to length bytes at offset into the guest buffer; bytes read or -errno.
-int64_t file_read::handle(VmContext& context, abi::Gpa request_gpa)
+int64_t file_read::handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::FileReadRequest>(request_gpa);
+    auto request = context.memory.read<uabi::FileReadRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("FileRead request", request_gpa, sizeof(abi::FileReadRequest));
+        return context.outside_ram("FileRead request", request_gpa, sizeof(uabi::FileReadRequest));
     auto buffer = context.memory.bytes(request->buffer, request->length);
     if (buffer.data() == nullptr && request->length != 0)
         return context.outside_ram("FileRead buffer", request->buffer, request->length);
@@ -49,11 +49,11 @@ int64_t file_read::handle(VmContext& context, abi::Gpa request_gpa)
 }
 
 // FileStat: fstat the handle and fill the request's OUT fields; 0 or -errno.
-int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
+int64_t file_stat::handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::FileStatRequest>(request_gpa);
+    auto request = context.memory.read<uabi::FileStatRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("FileStat request", request_gpa, sizeof(abi::FileStatRequest));
+        return context.outside_ram("FileStat request", request_gpa, sizeof(uabi::FileStatRequest));
     int fd = context.files.fd(request->handle);
     if (fd < 0)
         return -EBADF;
@@ -61,7 +61,7 @@ int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
     if (fstat(fd, &status) < 0)
         return -errno;
 
-    abi::FileStatRequest reply {};
+    uabi::FileStatRequest reply {};
     reply.handle = request->handle;
     reply.dev = status.st_dev;
     reply.ino = status.st_ino;
@@ -80,16 +80,16 @@ int64_t file_stat::handle(VmContext& context, abi::Gpa request_gpa)
     reply.ctime_sec = status.st_ctim.tv_sec;
     reply.ctime_nsec = status.st_ctim.tv_nsec;
     if (!context.memory.write(request_gpa, reply))
-        return context.outside_ram("FileStat request", request_gpa, sizeof(abi::FileStatRequest));
+        return context.outside_ram("FileStat request", request_gpa, sizeof(uabi::FileStatRequest));
     return 0;
 }
 
 // FileClose: 0, or -EBADF for a handle that is not open.
-int64_t file_close::handle(VmContext& context, abi::Gpa request_gpa)
+int64_t file_close::handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::FileCloseRequest>(request_gpa);
+    auto request = context.memory.read<uabi::FileCloseRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("FileClose request", request_gpa, sizeof(abi::FileCloseRequest));
+        return context.outside_ram("FileClose request", request_gpa, sizeof(uabi::FileCloseRequest));
     return context.files.close(request->handle);
 }
 

@@ -7,14 +7,14 @@
 
 namespace host::hypercalls {
 
-namespace console { int64_t handle(VmContext&, abi::Gpa request); }
-namespace exit { int64_t handle(VmContext&, abi::Gpa request); }
-namespace panic { int64_t handle(VmContext&, abi::Gpa request); }
-namespace file_open { int64_t handle(VmContext&, abi::Gpa request); }
-namespace file_read { int64_t handle(VmContext&, abi::Gpa request); }
-namespace file_stat { int64_t handle(VmContext&, abi::Gpa request); }
-namespace file_close { int64_t handle(VmContext&, abi::Gpa request); }
-namespace random { int64_t handle(VmContext&, abi::Gpa request); }
-namespace boot_phase { int64_t handle(VmContext&, abi::Gpa request); }
+namespace console { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace exit { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace panic { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace file_open { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace file_read { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace file_stat { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace file_close { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace random { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace boot_phase { int64_t handle(VmContext&, uabi::Gpa request); }
 
 } // namespace host::hypercalls

@@ -8,7 +8,7 @@
 
 namespace host::hypercalls::panic {
 
-static std::string register_dump(const abi::Registers& registers)
+static std::string register_dump(const uabi::Registers& registers)
 {
     struct Named {
         const char* name;
@@ -33,11 +33,11 @@ static std::string register_dump(const abi::Registers& registers)
     return dump;
 }
 
-int64_t handle(VmContext& context, abi::Gpa request_gpa)
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::PanicRequest>(request_gpa);
+    auto request = context.memory.read<uabi::PanicRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("Panic request", request_gpa, sizeof(abi::PanicRequest));
+        return context.outside_ram("Panic request", request_gpa, sizeof(uabi::PanicRequest));
 
     int signal = static_cast<int>(request->signal);
     std::string report = "guest kernel crashed";

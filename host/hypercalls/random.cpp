@@ -10,11 +10,11 @@ namespace host::hypercalls::random {
 // One call moves at most this much; the guest asks again for more.
 static constexpr uint64_t MAX_BYTES_PER_CALL = 1 << 20;
 
-int64_t handle(VmContext& context, abi::Gpa request_gpa)
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
 {
-    auto request = context.memory.read<abi::RandomRequest>(request_gpa);
+    auto request = context.memory.read<uabi::RandomRequest>(request_gpa);
     if (!request)
-        return context.outside_ram("Random request", request_gpa, sizeof(abi::RandomRequest));
+        return context.outside_ram("Random request", request_gpa, sizeof(uabi::RandomRequest));
     uint64_t length = std::min(request->length, MAX_BYTES_PER_CALL);
     auto buffer = context.memory.bytes(request->buffer, length);
     if (buffer.data() == nullptr && length != 0)

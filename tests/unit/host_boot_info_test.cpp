@@ -19,7 +19,7 @@ TEST(PackArguments, NulTerminatedInOrder)
 
 TEST(PackArguments, Limit)
 {
-    std::string fits(abi::ARGS_MAX - 1, 'a');
+    std::string fits(uabi::ARGS_MAX - 1, 'a');
     EXPECT_TRUE(host::pack_arguments({ fits }, {}).has_value());
     EXPECT_FALSE(host::pack_arguments({ fits + "a" }, {}).has_value());
     EXPECT_FALSE(host::pack_arguments({ fits }, { "" }).has_value());
@@ -34,24 +34,24 @@ TEST(WriteBootInfo, Fields)
     config.argv = { "prog", "arg" };
     config.envp = { "PATH=/bin", "HOME=/" };
     config.stats = true;
-    config.log_level = abi::LogLevel::Warn;
+    config.log_level = uabi::LogLevel::Warn;
     host::write_boot_info(memory, config);
 
-    auto info = memory.read<abi::BootInfo>(abi::BOOT_INFO_GPA);
+    auto info = memory.read<uabi::BootInfo>(uabi::BOOT_INFO_GPA);
     ASSERT_TRUE(info.has_value());
-    EXPECT_EQ(info->magic, abi::BOOT_MAGIC);
-    EXPECT_EQ(info->abi_version, abi::UNIKIT_ABI_VERSION);
+    EXPECT_EQ(info->magic, uabi::BOOT_MAGIC);
+    EXPECT_EQ(info->abi_version, uabi::UNIKIT_ABI_VERSION);
     EXPECT_EQ(info->ram_size, ram.size());
-    EXPECT_TRUE(info->flags & abi::BootStats);
-    EXPECT_FALSE(info->flags & abi::BootTrace);
-    EXPECT_EQ(info->log_level, static_cast<uint32_t>(abi::LogLevel::Warn));
+    EXPECT_TRUE(info->flags & uabi::BootStats);
+    EXPECT_FALSE(info->flags & uabi::BootTrace);
+    EXPECT_EQ(info->log_level, static_cast<uint32_t>(uabi::LogLevel::Warn));
     EXPECT_GT(info->wall_clock_sec, 1600000000);
     EXPECT_EQ(info->argc, 2u);
     EXPECT_EQ(info->envc, 2u);
-    EXPECT_EQ(info->args_gpa, abi::ARGS_GPA);
+    EXPECT_EQ(info->args_gpa, uabi::ARGS_GPA);
     std::string expected("prog\0arg\0PATH=/bin\0HOME=/\0", 26);
     EXPECT_EQ(info->args_length, expected.size());
-    EXPECT_EQ(memcmp(ram.data() + abi::ARGS_GPA, expected.data(), expected.size()), 0);
+    EXPECT_EQ(memcmp(ram.data() + uabi::ARGS_GPA, expected.data(), expected.size()), 0);
     EXPECT_NE(strnlen(info->kernel_release, sizeof(info->kernel_release)), 0u);
     EXPECT_LT(strnlen(info->kernel_release, sizeof(info->kernel_release)), sizeof(info->kernel_release));
 }
@@ -61,7 +61,7 @@ TEST(WriteBootInfo, ArgumentListTooLong)
     std::vector<uint8_t> ram(1 << 20, 0);
     host::GuestMemory memory(ram.data(), ram.size());
     host::VmConfig config;
-    config.argv = { "prog", std::string(abi::ARGS_MAX, 'x') };
+    config.argv = { "prog", std::string(uabi::ARGS_MAX, 'x') };
     try {
         host::write_boot_info(memory, config);
         FAIL();

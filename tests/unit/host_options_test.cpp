@@ -53,10 +53,10 @@ TEST(ParseMemory, Limits)
 
 TEST(ParseLogLevel, Names)
 {
-    EXPECT_EQ(cli::parse_log_level("error"), abi::LogLevel::Error);
-    EXPECT_EQ(cli::parse_log_level("warn"), abi::LogLevel::Warn);
-    EXPECT_EQ(cli::parse_log_level("info"), abi::LogLevel::Info);
-    EXPECT_EQ(cli::parse_log_level("debug"), abi::LogLevel::Debug);
+    EXPECT_EQ(cli::parse_log_level("error"), uabi::LogLevel::Error);
+    EXPECT_EQ(cli::parse_log_level("warn"), uabi::LogLevel::Warn);
+    EXPECT_EQ(cli::parse_log_level("info"), uabi::LogLevel::Info);
+    EXPECT_EQ(cli::parse_log_level("debug"), uabi::LogLevel::Debug);
     EXPECT_FALSE(cli::parse_log_level("DEBUG").has_value());
     EXPECT_FALSE(cli::parse_log_level("").has_value());
 }
@@ -84,11 +84,11 @@ TEST(ParseRunOptions, OptionsBeforeRootfs)
     EXPECT_EQ(options.memory_bytes, 1ull << 30);
     EXPECT_TRUE(options.trace);
     EXPECT_TRUE(options.stats);
-    EXPECT_EQ(options.log_level, abi::LogLevel::Info);
+    EXPECT_EQ(options.log_level, uabi::LogLevel::Info);
 
     options = parse_run_options(Args { "--memory=32M", "--log-level=debug", "-m64M", "/r", "p" });
     EXPECT_EQ(options.memory_bytes, 64u << 20);
-    EXPECT_EQ(options.log_level, abi::LogLevel::Debug);
+    EXPECT_EQ(options.log_level, uabi::LogLevel::Debug);
     EXPECT_EQ(parse_run_options(Args { "/r", "p" }).memory_bytes, cli::DEFAULT_MEMORY);
 }
 

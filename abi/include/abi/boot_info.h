@@ -3,7 +3,7 @@
 
 #include <abi/hypercall.h>
 
-namespace abi {
+namespace uabi {
 
 inline constexpr Gpa BOOT_INFO_GPA = 0x1000;
 inline constexpr Gpa HYPERCALL_PAGE_GPA = 0x2000; // request structs live here
@@ -44,4 +44,4 @@ struct BootInfo {
 };
 static_assert(sizeof(BootInfo) == 168 && offsetof(BootInfo, args_gpa) == 88);
 
-} // namespace abi
+} // namespace uabi

@@ -1,4 +1,5 @@
 // The hypercall ABI between the guest kernel and the monitor: numbers, request structs, boot info.
+// Namespace `uabi` (unikit ABI): `abi` itself is taken by <cxxabi.h>.
 // Freestanding and shared by both sides; every layout is pinned by static_assert. Bump
 // UNIKIT_ABI_VERSION on any change.
 #pragma once
@@ -6,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-namespace abi {
+namespace uabi {
 
 inline constexpr uint32_t UNIKIT_ABI_VERSION = 1;
 
@@ -133,4 +134,4 @@ struct BootPhaseRequest {
     uint32_t pad;
 };
 
-} // namespace abi
+} // namespace uabi

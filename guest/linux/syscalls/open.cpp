@@ -20,7 +20,7 @@ constexpr uint64_t TCGETS = 0x5401, TIOCGWINSZ = 0x5413, TIOCGPGRP = 0x540f, FIO
 
 SyscallResult open_path(int dirfd, UserAddress user_path, uint32_t flags)
 {
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(resolve_user_path(dirfd, user_path, path));
     // FIXME: issue 4 adds the writable overlay; until then ROOTFS is read-only.
     if ((flags & O_ACCMODE) != 0 || (flags & (O_TRUNC | O_TMPFILE)))
@@ -88,9 +88,9 @@ SyscallResult duplicate_to(uint64_t old_fd, uint64_t new_fd, bool close_on_exec)
 
 } // namespace
 
-lib::ErrorOr<void> resolve_user_path(int dirfd, UserAddress user_path, char (&out)[PATH_MAX])
+lib::ErrorOr<void> resolve_user_path(int dirfd, UserAddress user_path, char (&out)[PATH_LENGTH_MAX])
 {
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(copy_string_from_user(path, sizeof(path), user_path));
     Process& process = current_process();
     const char* directory = process.cwd;
@@ -169,7 +169,7 @@ SyscallResult sys_ioctl(SyscallArguments& a)
         return EBADF;
     if (a[1] == FIONBIO)
         return 0;
-    bool is_terminal = file->kind == FileKind::Console && (hv::boot_info().flags & (abi::BootStdinTty << file->console_fd));
+    bool is_terminal = file->kind == FileKind::Console && (hv::boot_info().flags & (uabi::BootStdinTty << file->console_fd));
     if (!is_terminal)
         return ENOTTY;
     switch (a[1]) {

@@ -154,7 +154,7 @@ SyscallResult sys_getcwd(SyscallArguments& a)
 // int chdir(const char *path);
 SyscallResult sys_chdir(SyscallArguments& a)
 {
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(resolve_user_path(AT_FDCWD, a[0], path));
     auto status = TRY(host_file::stat_path(path));
     if ((status.mode & 0170000) != 0040000)

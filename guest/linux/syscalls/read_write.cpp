@@ -35,11 +35,11 @@ SyscallResult read_into_user(OpenFile& file, UserAddress buffer, uint64_t length
     if (file.kind == FileKind::Console) {
         if (file.console_fd != 0)
             return EBADF;
-        uint8_t* bounce = hv::physical(abi::BOUNCE_BUFFER_GPA);
+        uint8_t* bounce = hv::physical(uabi::BOUNCE_BUFFER_GPA);
         // At most one bounce buffer per call: a short read, as from a pipe.
-        uint64_t chunk = length < abi::BOUNCE_BUFFER_SIZE ? length : abi::BOUNCE_BUFFER_SIZE;
-        abi::ConsoleRequest console { 0, 0, abi::BOUNCE_BUFFER_GPA, chunk };
-        int64_t got = TRY(hv::result_of(hv::call(abi::Hypercall::Console, console)));
+        uint64_t chunk = length < uabi::BOUNCE_BUFFER_SIZE ? length : uabi::BOUNCE_BUFFER_SIZE;
+        uabi::ConsoleRequest console { 0, 0, uabi::BOUNCE_BUFFER_GPA, chunk };
+        int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::Console, console)));
         TRY(copy_to_user(buffer, bounce, static_cast<size_t>(got)));
         return got;
     }
@@ -47,11 +47,11 @@ SyscallResult read_into_user(OpenFile& file, UserAddress buffer, uint64_t length
         return EISDIR;
     uint64_t done = 0;
     while (done < length) {
-        uint64_t chunk = length - done < abi::BOUNCE_BUFFER_SIZE ? length - done : abi::BOUNCE_BUFFER_SIZE;
-        auto got = host_file::read_physical(file.handle, abi::BOUNCE_BUFFER_GPA, chunk, offset + done);
+        uint64_t chunk = length - done < uabi::BOUNCE_BUFFER_SIZE ? length - done : uabi::BOUNCE_BUFFER_SIZE;
+        auto got = host_file::read_physical(file.handle, uabi::BOUNCE_BUFFER_GPA, chunk, offset + done);
         if (got.is_error())
             return done ? SyscallResult(static_cast<int64_t>(done)) : SyscallResult(lib::Error(got.error()));
-        TRY(copy_to_user(buffer + done, hv::physical(abi::BOUNCE_BUFFER_GPA), got.value()));
+        TRY(copy_to_user(buffer + done, hv::physical(uabi::BOUNCE_BUFFER_GPA), got.value()));
         done += got.value();
         if (got.value() < chunk)
             break;
@@ -64,13 +64,13 @@ SyscallResult write_from_user(OpenFile& file, const IoVector* vectors, int count
 {
     if (file.kind != FileKind::Console || file.console_fd == 0)
         return EBADF; // FIXME: issue 4 makes files writable through the overlay
-    uint8_t* bounce = hv::physical(abi::BOUNCE_BUFFER_GPA);
+    uint8_t* bounce = hv::physical(uabi::BOUNCE_BUFFER_GPA);
     uint64_t total = 0, staged = 0;
     auto flush = [&]() -> lib::ErrorOr<void> {
         if (staged == 0)
             return {};
-        abi::ConsoleRequest console { static_cast<uint32_t>(file.console_fd), 0, abi::BOUNCE_BUFFER_GPA, staged };
-        int64_t written = hv::call(abi::Hypercall::Console, console);
+        uabi::ConsoleRequest console { static_cast<uint32_t>(file.console_fd), 0, uabi::BOUNCE_BUFFER_GPA, staged };
+        int64_t written = hv::call(uabi::Hypercall::Console, console);
         if (written < 0)
             return lib::Error(static_cast<int>(-written));
         total += static_cast<uint64_t>(written);
@@ -80,7 +80,7 @@ SyscallResult write_from_user(OpenFile& file, const IoVector* vectors, int count
     for (int i = 0; i < count; ++i) {
         uint64_t done = 0;
         while (done < vectors[i].length) {
-            uint64_t room = abi::BOUNCE_BUFFER_SIZE - staged;
+            uint64_t room = uabi::BOUNCE_BUFFER_SIZE - staged;
             uint64_t chunk = vectors[i].length - done < room ? vectors[i].length - done : room;
             auto copied = copy_from_user(bounce + staged, vectors[i].base + done, chunk);
             if (copied.is_error()) {
@@ -91,7 +91,7 @@ SyscallResult write_from_user(OpenFile& file, const IoVector* vectors, int count
             }
             staged += chunk;
             done += chunk;
-            if (staged == abi::BOUNCE_BUFFER_SIZE) {
+            if (staged == uabi::BOUNCE_BUFFER_SIZE) {
                 auto flushed = flush();
                 if (flushed.is_error())
                     return total ? SyscallResult(static_cast<int64_t>(total)) : SyscallResult(lib::Error(flushed.error()));

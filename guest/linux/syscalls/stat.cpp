@@ -23,7 +23,7 @@ struct LinuxStat {
 };
 static_assert(sizeof(LinuxStat) == 144);
 
-LinuxStat from_host(const abi::FileStatRequest& s)
+LinuxStat from_host(const uabi::FileStatRequest& s)
 {
     return { s.dev, s.ino, s.nlink, s.mode, s.uid, s.gid, 0, s.rdev, s.size, s.blksize, s.blocks,
         s.atime_sec, s.atime_nsec, s.mtime_sec, s.mtime_nsec, s.ctime_sec, s.ctime_nsec, {} };
@@ -31,7 +31,7 @@ LinuxStat from_host(const abi::FileStatRequest& s)
 
 LinuxStat console_stat(const OpenFile& file)
 {
-    bool is_terminal = hv::boot_info().flags & (abi::BootStdinTty << file.console_fd);
+    bool is_terminal = hv::boot_info().flags & (uabi::BootStdinTty << file.console_fd);
     LinuxStat s {};
     s.dev = 0x16;
     s.ino = 3 + static_cast<uint64_t>(file.console_fd);
@@ -57,7 +57,7 @@ SyscallResult stat_path(int dirfd, UserAddress user_path, UserAddress buffer, in
             return 0;
         }
     }
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(resolve_user_path(dirfd, user_path, path));
     // FIXME: AT_SYMLINK_NOFOLLOW (lstat) still follows the final symlink: issue 4.
     auto status = TRY(host_file::stat_path(path));
@@ -69,7 +69,7 @@ SyscallResult access_path(int dirfd, UserAddress user_path, uint64_t mode)
 {
     if (mode & ~7ull)
         return EINVAL;
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(resolve_user_path(dirfd, user_path, path));
     auto status = TRY(host_file::stat_path(path));
     // Root inside the guest: X_OK needs an execute bit somewhere (or a directory).
@@ -82,7 +82,7 @@ SyscallResult read_link(int dirfd, UserAddress user_path, UserAddress buffer, ui
 {
     if (static_cast<int64_t>(size) <= 0)
         return EINVAL;
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
     TRY(resolve_user_path(dirfd, user_path, path));
     if (memcmp(path, "/proc/self/exe", 15) == 0) {
         const char* executable = current_process().executable;

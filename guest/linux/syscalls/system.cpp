@@ -68,12 +68,12 @@ SyscallResult sys_getrandom(SyscallArguments& a)
 {
     if (a[2] & ~GETRANDOM_FLAGS)
         return EINVAL;
-    uint64_t length = a[1] < abi::BOUNCE_BUFFER_SIZE ? a[1] : abi::BOUNCE_BUFFER_SIZE;
+    uint64_t length = a[1] < uabi::BOUNCE_BUFFER_SIZE ? a[1] : uabi::BOUNCE_BUFFER_SIZE;
     if (!is_user_range(a[0], length))
         return EFAULT;
-    abi::RandomRequest request { abi::BOUNCE_BUFFER_GPA, length };
-    TRY(hv::result_of(hv::call(abi::Hypercall::Random, request)));
-    TRY(copy_to_user(a[0], hv::physical(abi::BOUNCE_BUFFER_GPA), length));
+    uabi::RandomRequest request { uabi::BOUNCE_BUFFER_GPA, length };
+    TRY(hv::result_of(hv::call(uabi::Hypercall::Random, request)));
+    TRY(copy_to_user(a[0], hv::physical(uabi::BOUNCE_BUFFER_GPA), length));
     return static_cast<int64_t>(length);
 }
 

@@ -170,9 +170,9 @@ void release_frames(uint64_t pa, uint64_t length)
 
 uint64_t ram_size() { return g_ram_size; }
 
-int64_t hypercall(abi::Hypercall number, abi::Gpa request)
+int64_t hypercall(uabi::Hypercall number, uabi::Gpa request)
 {
-    abi::HypercallMessage message { static_cast<uint64_t>(number), request };
+    uabi::HypercallMessage message { static_cast<uint64_t>(number), request };
     int64_t result = 0;
     // A failed channel means the monitor is gone: there is nobody left to report to.
     if (host::syscall6(host::Write, CHANNEL_FD, reinterpret_cast<uint64_t>(&message), sizeof(message)) != sizeof(message))

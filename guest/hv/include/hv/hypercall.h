@@ -10,16 +10,16 @@
 namespace hv {
 
 // The kernel's view of a guest-physical address.
-uint8_t* physical(abi::Gpa);
+uint8_t* physical(uabi::Gpa);
 
 // Sends `request` and copies the monitor's answer back into it. Returns the raw result.
 template<typename Request>
-int64_t call(abi::Hypercall number, Request& request);
+int64_t call(uabi::Hypercall number, Request& request);
 
-int64_t call_raw(abi::Hypercall number, const void* request, size_t size, void* answer);
+int64_t call_raw(uabi::Hypercall number, const void* request, size_t size, void* answer);
 
 template<typename Request>
-int64_t call(abi::Hypercall number, Request& request)
+int64_t call(uabi::Hypercall number, Request& request)
 {
     static_assert(sizeof(Request) <= 4096);
     return call_raw(number, &request, sizeof(Request), &request);
@@ -32,8 +32,8 @@ lib::ErrorOr<int64_t> result_of(int64_t raw);
 lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length);
 lib::ErrorOr<int64_t> console_read(void* data, size_t length);
 
-[[noreturn]] void exit(abi::ExitRequest& request);
+[[noreturn]] void exit(uabi::ExitRequest& request);
 
-const abi::BootInfo& boot_info();
+const uabi::BootInfo& boot_info();
 
 } // namespace hv

@@ -1,4 +1,4 @@
-// A small printf for the freestanding kernel: %d %i %u %x %X %p %s %c %%, with l/ll/z length,
+// A small printf for the freestanding kernel: %d %i %u %o %x %X %p %s %c %%, with l/ll/z length,
 // width, '-' and '0' flags, and precision for %s. Used by logging and --trace.
 #pragma once
 

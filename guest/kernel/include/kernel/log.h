@@ -6,8 +6,8 @@
 
 namespace kernel {
 
-void log(abi::LogLevel, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
-bool log_enabled(abi::LogLevel);
+void log(uabi::LogLevel, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+bool log_enabled(uabi::LogLevel);
 // Writes a line to stderr whatever the log level (used by --trace).
 void print_stderr(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -7,7 +7,7 @@ namespace kernel {
 
 // The program's registers at the trap, in Linux's ucontext order. Handlers may change them;
 // the platform resumes the program with what they leave.
-using TrapFrame = abi::Registers;
+using TrapFrame = uabi::Registers;
 
 struct Fault {
     int signal;       // SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP

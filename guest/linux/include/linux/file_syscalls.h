@@ -11,6 +11,6 @@ inline constexpr int AT_SYMLINK_NOFOLLOW = 0x100;
 inline constexpr int AT_EMPTY_PATH = 0x1000;
 
 // Reads the program's path and makes it absolute against `dirfd` (AT_FDCWD = the cwd).
-lib::ErrorOr<void> resolve_user_path(int dirfd, UserAddress path, char (&out)[PATH_MAX]);
+lib::ErrorOr<void> resolve_user_path(int dirfd, UserAddress path, char (&out)[PATH_LENGTH_MAX]);
 
 } // namespace linux

@@ -12,10 +12,10 @@ namespace linux::host_file {
 lib::ErrorOr<int64_t> open(const char* absolute_path);
 lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t offset);
 // Reads straight into guest RAM at `gpa` (no bounce copy).
-lib::ErrorOr<size_t> read_physical(int64_t handle, abi::Gpa gpa, size_t length, uint64_t offset);
-lib::ErrorOr<abi::FileStatRequest> stat(int64_t handle);
+lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset);
+lib::ErrorOr<uabi::FileStatRequest> stat(int64_t handle);
 void close(int64_t handle);
 // stat by path: open, stat, close.
-lib::ErrorOr<abi::FileStatRequest> stat_path(const char* absolute_path);
+lib::ErrorOr<uabi::FileStatRequest> stat_path(const char* absolute_path);
 
 } // namespace linux::host_file

@@ -7,7 +7,7 @@
 
 namespace linux {
 
-inline constexpr size_t PATH_MAX = 4096;
+inline constexpr size_t PATH_LENGTH_MAX = 4096;
 
 // Writes `path` made absolute against `directory` (itself absolute) into `out`, with repeated
 // slashes and "." components removed. Returns the length, or ENAMETOOLONG / ENOENT (empty).

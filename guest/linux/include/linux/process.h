@@ -22,8 +22,8 @@ inline constexpr int SIGNAL_COUNT = 64;
 struct Process {
     mm::AddressSpace* address_space { nullptr };
     FdTable files;
-    char cwd[PATH_MAX] { '/', '\0' };
-    char executable[PATH_MAX] {};
+    char cwd[PATH_LENGTH_MAX] { '/', '\0' };
+    char executable[PATH_LENGTH_MAX] {};
     uint32_t umask { 022 };
     uint64_t program_break_start { 0 };
     uint64_t program_break { 0 };

@@ -12,7 +12,7 @@ namespace linux {
 struct ProgramFile {
     int64_t handle;
     uint64_t size;
-    char path[PATH_MAX];
+    char path[PATH_LENGTH_MAX];
 };
 
 // What went wrong, for the user: exit 127 (not found) or 126 (cannot execute).

@@ -22,7 +22,7 @@ void release_frames(uint64_t pa, uint64_t length);
 // Guest RAM is mapped whole at kernel::PHYSICAL_MAP_BASE.
 uint64_t ram_size();
 
-int64_t hypercall(abi::Hypercall number, abi::Gpa request);
+int64_t hypercall(uabi::Hypercall number, uabi::Gpa request);
 
 // Nanoseconds on the host's CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1) clocks.
 int64_t clock_ns(int clock);

@@ -1,0 +1,94 @@
+// The guest's physical frame allocator, built for the host.
+#include <gtest/gtest.h>
+#include <mm/frame_allocator.h>
+#include <vector>
+
+namespace {
+
+constexpr uint64_t BASE = 0x100000;
+constexpr uint64_t FRAME = mm::FrameAllocator::FRAME_SIZE;
+
+struct Frames {
+    explicit Frames(uint64_t count) : bitmap(mm::FrameAllocator::bitmap_words(count)) { allocator.initialize(bitmap.data(), BASE, count); }
+    std::vector<uint64_t> bitmap;
+    mm::FrameAllocator allocator;
+};
+
+TEST(FrameAllocator, HandsOutContiguousRunsFromTheBottom)
+{
+    Frames f(100);
+    EXPECT_EQ(f.allocator.free_frames(), 100u);
+    auto a = f.allocator.allocate(10);
+    ASSERT_FALSE(a.is_error());
+    EXPECT_EQ(a.value(), BASE);
+    auto b = f.allocator.allocate(70);
+    ASSERT_FALSE(b.is_error());
+    EXPECT_EQ(b.value(), BASE + 10 * FRAME);
+    EXPECT_EQ(f.allocator.free_frames(), 20u);
+    for (uint64_t i = 0; i < 80; ++i)
+        EXPECT_TRUE(f.allocator.is_allocated(BASE + i * FRAME)) << i;
+    EXPECT_FALSE(f.allocator.is_allocated(BASE + 80 * FRAME));
+}
+
+TEST(FrameAllocator, RefusesWhatDoesNotFit)
+{
+    Frames f(100);
+    EXPECT_TRUE(f.allocator.allocate(0).is_error());
+    EXPECT_TRUE(f.allocator.allocate(101).is_error());
+    ASSERT_FALSE(f.allocator.allocate(100).is_error());
+    EXPECT_TRUE(f.allocator.allocate(1).is_error());
+    EXPECT_EQ(f.allocator.free_frames(), 0u);
+}
+
+TEST(FrameAllocator, ReusesFreedFramesFirst)
+{
+    Frames f(200);
+    auto a = f.allocator.allocate(50).value();
+    auto b = f.allocator.allocate(50).value();
+    f.allocator.free(a, 50);
+    EXPECT_EQ(f.allocator.free_frames(), 150u);
+    EXPECT_EQ(f.allocator.allocate(20).value(), a);
+    // A run that does not fit in the hole comes from above b.
+    EXPECT_EQ(f.allocator.allocate(40).value(), b + 50 * FRAME);
+    EXPECT_EQ(f.allocator.allocate(30).value(), a + 20 * FRAME);
+}
+
+TEST(FrameAllocator, FragmentationNeedsARealRun)
+{
+    Frames f(128);
+    std::vector<uint64_t> singles;
+    for (int i = 0; i < 128; ++i)
+        singles.push_back(f.allocator.allocate(1).value());
+    for (int i = 0; i < 128; i += 2)
+        f.allocator.free(singles[i], 1);
+    EXPECT_EQ(f.allocator.free_frames(), 64u);
+    EXPECT_TRUE(f.allocator.allocate(2).is_error());
+    EXPECT_FALSE(f.allocator.allocate(1).is_error());
+}
+
+TEST(FrameAllocator, RunsCrossBitmapWords)
+{
+    Frames f(300);
+    ASSERT_FALSE(f.allocator.allocate(60).is_error());
+    auto run = f.allocator.allocate(130);
+    ASSERT_FALSE(run.is_error());
+    EXPECT_EQ(run.value(), BASE + 60 * FRAME);
+    EXPECT_TRUE(f.allocator.allocate(111).is_error());
+    EXPECT_FALSE(f.allocator.allocate(110).is_error());
+}
+
+TEST(FrameAllocator, ReserveAndDoubleFreeKeepTheCountRight)
+{
+    Frames f(64);
+    f.allocator.reserve(BASE, 4);
+    EXPECT_EQ(f.allocator.free_frames(), 60u);
+    EXPECT_EQ(f.allocator.allocate(1).value(), BASE + 4 * FRAME);
+    f.allocator.free(BASE + 4 * FRAME, 1);
+    f.allocator.free(BASE + 4 * FRAME, 1);
+    EXPECT_EQ(f.allocator.free_frames(), 60u);
+    f.allocator.free(BASE - FRAME, 1);        // below the range: ignored
+    f.allocator.free(BASE + 64 * FRAME, 1);   // above: ignored
+    EXPECT_EQ(f.allocator.free_frames(), 60u);
+}
+
+} // namespace
