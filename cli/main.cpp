@@ -15,7 +15,7 @@ static constexpr int EXIT_UNIKIT_FAILED = host::EXIT_UNIKIT_FAILED;
 
 static int usage_error(const char* message, const char* help_command)
 {
-    fprintf(stderr, "unikit: %s\nTry '%s'.\n", message, help_command);
+    fprintf(stderr, "unikit: %s (see '%s')\n", message, help_command);
     return EXIT_UNIKIT_FAILED;
 }
 

@@ -28,6 +28,15 @@ lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length,
     return static_cast<size_t>(got);
 }
 
+lib::ErrorOr<size_t> read_directory_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
+{
+    uabi::FileReadRequest request { handle, gpa, length, offset };
+    int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::FileReadDirectory, request)));
+    if (static_cast<size_t>(got) > length)
+        return EIO;
+    return static_cast<size_t>(got);
+}
+
 lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t offset)
 {
     size_t done = 0;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace host::hypercalls {
@@ -46,6 +47,27 @@ int64_t file_read::handle(VmContext& context, uabi::Gpa request_gpa)
             continue;
         return got < 0 ? -errno : got;
     }
+}
+
+// FileReadDirectory: whole linux_dirent64 records from `offset` on; bytes, 0 at the end, or -errno.
+int64_t file_read_directory::handle(VmContext& context, uabi::Gpa request_gpa)
+{
+    auto request = context.memory.read<uabi::FileReadRequest>(request_gpa);
+    if (!request)
+        return context.outside_ram("FileReadDirectory request", request_gpa, sizeof(uabi::FileReadRequest));
+    auto buffer = context.memory.bytes(request->buffer, request->length);
+    if (buffer.data() == nullptr && request->length != 0)
+        return context.outside_ram("FileReadDirectory buffer", request->buffer, request->length);
+    int fd = context.files.fd(request->handle);
+    if (fd < 0)
+        return -EBADF;
+    if (request->offset > static_cast<uint64_t>(INT64_MAX))
+        return -EINVAL;
+    if (lseek(fd, static_cast<off_t>(request->offset), SEEK_SET) < 0)
+        return -errno;
+    // SAFETY: buffer was checked against guest RAM; getdents64 fills at most its size.
+    long got = syscall(SYS_getdents64, fd, buffer.data(), buffer.size());
+    return got < 0 ? -errno : got;
 }
 
 // FileStat: fstat the handle and fill the request's OUT fields; 0 or -errno.

@@ -13,6 +13,7 @@ namespace panic { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace file_open { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace file_read { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace file_stat { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace file_read_directory { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace file_close { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace random { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace boot_phase { int64_t handle(VmContext&, uabi::Gpa request); }

@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 1;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 2;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -25,6 +25,7 @@ enum class Hypercall : uint64_t {
     FileClose = 7,
     Random = 8,    // fill a guest buffer with host randomness
     BootPhase = 9, // timestamp a boot phase (only with --stats)
+    FileReadDirectory = 10, // linux_dirent64 records of an open host directory
     Count
 };
 
@@ -105,6 +106,10 @@ struct FileReadRequest {
 static_assert(sizeof(FileReadRequest) == 32);
 
 // A subset of struct stat that the guest rebuilds Linux's layouts from.
+// FileReadDirectory takes a FileReadRequest: `offset` is the position to continue from (0, or
+// the d_off of the last record seen); the result is the bytes of whole linux_dirent64 records
+// written to `buffer`, 0 at the end, or -errno.
+
 struct FileStatRequest {
     // IN
     int64_t handle;

@@ -11,6 +11,7 @@ namespace linux {
 
 namespace {
 
+constexpr int SIGPIPE = 13;
 constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 constexpr int IOV_MAX = 1024;
 
@@ -71,6 +72,8 @@ SyscallResult write_from_user(OpenFile& file, const IoVector* vectors, int count
             return {};
         uabi::ConsoleRequest console { static_cast<uint32_t>(file.console_fd), 0, uabi::BOUNCE_BUFFER_GPA, staged };
         int64_t written = hv::call(uabi::Hypercall::Console, console);
+        if (written == -EPIPE.code)
+            raise_signal(SIGPIPE); // kills the program unless it ignores SIGPIPE
         if (written < 0)
             return lib::Error(static_cast<int>(-written));
         total += static_cast<uint64_t>(written);

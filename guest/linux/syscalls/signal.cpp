@@ -22,15 +22,20 @@ SyscallResult send_to_self(int signal)
 {
     if (signal < 0 || signal > SIGNAL_COUNT)
         return EINVAL;
-    if (signal == 0)
-        return 0;
-    const SignalAction& action = current_process().signal_actions[signal];
-    if (action.handler == SIG_IGN || (action.handler == 0 && ignored_by_default(signal)))
-        return 0;
-    kill_program(signal);
+    if (signal > 0)
+        raise_signal(signal);
+    return 0;
 }
 
 } // namespace
+
+void raise_signal(int signal)
+{
+    const SignalAction& action = current_process().signal_actions[signal];
+    if (action.handler == SIG_IGN || (action.handler == 0 && ignored_by_default(signal)))
+        return;
+    kill_program(signal);
+}
 
 // int rt_sigaction(int signum, const struct sigaction *act, struct sigaction *oldact, size_t sigsetsize);
 SyscallResult sys_rt_sigaction(SyscallArguments& a)

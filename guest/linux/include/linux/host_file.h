@@ -14,6 +14,8 @@ lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t 
 // Reads straight into guest RAM at `gpa` (no bounce copy).
 lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset);
 lib::ErrorOr<uabi::FileStatRequest> stat(int64_t handle);
+// linux_dirent64 records from directory position `offset` into guest RAM at `gpa`.
+lib::ErrorOr<size_t> read_directory_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset);
 void close(int64_t handle);
 // stat by path: open, stat, close.
 lib::ErrorOr<uabi::FileStatRequest> stat_path(const char* absolute_path);

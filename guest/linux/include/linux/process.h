@@ -39,5 +39,8 @@ Process& current_process();
 // Ends the program (and the VM): exit status, or death by signal.
 [[noreturn]] void exit_program(int status);
 [[noreturn]] void kill_program(int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
+// A signal for the program: its default action, or nothing if it is ignored.
+// FIXME: issue 5 runs the program's handlers.
+void raise_signal(int signal);
 
 } // namespace linux

@@ -227,7 +227,7 @@
     U(214, epoll_ctl_old) \
     U(215, epoll_wait_old) \
     U(216, remap_file_pages) \
-    U(217, getdents64) \
+    S(217, getdents64, "fpu") \
     S(218, set_tid_address, "p") \
     U(219, restart_syscall) \
     U(220, semtimedop) \
