@@ -188,7 +188,7 @@ void ProcessVm::guest_died(VmContext& context)
         rusage usage {};
         if (wait4(m_pid, &m_wait_status, WNOHANG, &usage) == m_pid) {
             m_reaped = true;
-            m_stats.set_guest_peak_rss_kib(static_cast<uint64_t>(usage.ru_maxrss));
+            m_stats.set_guest_usage(usage);
             set_guest_pid_for_signals(0);
         } else {
             usleep(1000);
@@ -220,7 +220,7 @@ void ProcessVm::reap(bool kill_first)
             break;
     }
     m_reaped = true;
-    m_stats.set_guest_peak_rss_kib(static_cast<uint64_t>(usage.ru_maxrss));
+    m_stats.set_guest_usage(usage);
 }
 
 void ProcessVm::terminate()

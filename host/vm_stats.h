@@ -6,6 +6,7 @@
 #include <optional>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <time.h>
 
 namespace host {
@@ -31,7 +32,11 @@ public:
     const HypercallCounter& hypercall(uint64_t number) const { return m_hypercalls[number]; }
 
     void set_syscall_traps(uint64_t traps) { m_syscall_traps = traps; }
-    void set_guest_peak_rss_kib(uint64_t kib) { m_guest_peak_rss_kib = kib; }
+    void set_guest_usage(const rusage& usage)
+    {
+        m_guest_peak_rss_kib = static_cast<uint64_t>(usage.ru_maxrss);
+        m_guest_page_faults = static_cast<uint64_t>(usage.ru_minflt + usage.ru_majflt);
+    }
 
     // Prints the report; called once, when the VM ends, only with --stats.
     void print(FILE* stream) const;
@@ -41,6 +46,7 @@ private:
     std::array<HypercallCounter, static_cast<size_t>(uabi::Hypercall::Count)> m_hypercalls {};
     std::optional<uint64_t> m_syscall_traps;
     std::optional<uint64_t> m_guest_peak_rss_kib;
+    uint64_t m_guest_page_faults { 0 };
 };
 
 } // namespace host

@@ -62,6 +62,15 @@ Arguments read_arguments(const uabi::BootInfo& boot)
     hv::exit(request);
 }
 
+// --log-level=debug: how long each start-up step took.
+void log_step(const char* step)
+{
+    static int64_t last = platform::clock_ns(1);
+    int64_t now = platform::clock_ns(1);
+    log(uabi::LogLevel::Debug, "unikit: kernel: %s (%ld us)", step, (now - last) / 1000);
+    last = now;
+}
+
 void report_phase(uabi::BootPhase phase)
 {
     if (!(hv::boot_info().flags & uabi::BootStats))
@@ -91,7 +100,9 @@ void main()
     const uabi::BootInfo& boot = hv::boot_info();
     if (boot.magic != uabi::BOOT_MAGIC || boot.abi_version != uabi::UNIKIT_ABI_VERSION)
         panic("monitor and kernel disagree on the ABI version");
+    log_step("boot");
     initialize_memory();
+    log_step("memory ready");
 
     linux::Process& process = linux::current_process();
     for (int fd = 0; fd < 3; ++fd) {
@@ -113,12 +124,14 @@ void main()
     if (file.is_error())
         fail_to_start(failure.not_found ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable, failure.message);
     memcpy(process.executable, file.value().path, strlen(file.value().path) + 1);
+    log_step("program found");
 
     mm::AddressSpace& space = *process.address_space;
     auto loaded = linux::load_program(file.value(), space, random_word(boot, 0), failure);
     if (loaded.is_error())
         fail_to_start(loaded.error() == 12 /* ENOMEM */ ? uabi::ExitKind::OutOfMemory : uabi::ExitKind::NotExecutable, failure.message);
     process.program_break_start = process.program_break = loaded.value().program_break;
+    log_step("program loaded");
 
     // The stack: mapped whole (untouched pages cost the host nothing), built at its top.
     uint64_t stack_bottom = USER_STACK_TOP - USER_STACK_SIZE;
@@ -153,6 +166,7 @@ void main()
     if (stack_pointer.is_error())
         fail_to_start(uabi::ExitKind::NotExecutable, "argument list too long");
 
+    log_step("stack built");
     report_phase(uabi::BootPhase::ProgramLoaded);
     platform::enter_program(loaded.value().entry, stack_pointer.value());
 }

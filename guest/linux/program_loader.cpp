@@ -163,6 +163,14 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
                 TRY(space.protect(start, kernel::PAGE_SIZE, segment.protection | previous.protection));
         }
     }
+    // The file-backed pages are in guest RAM already: map them now, in one go per segment.
+    for (size_t i = 0; i < image.segment_count; ++i) {
+        const ElfSegment& segment = image.segments[i];
+        uint64_t start = page_round_down(segment.virtual_address + bias);
+        uint64_t end = page_round_up(segment.virtual_address + bias + segment.file_size);
+        if (end > start)
+            platform::prefault(start, end - start, segment.protection & platform::ProtWrite);
+    }
     LoadedProgram loaded {};
     loaded.entry = image.entry + bias;
     loaded.load_bias = bias;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -40,6 +41,17 @@ int64_t file_read::handle(VmContext& context, uabi::Gpa request_gpa)
         return -EINVAL;
     if (buffer.empty())
         return 0;
+    // Writing through the memfd rather than through our mapping of it costs ~0.9 us a page
+    // here instead of ~15 us: no page faults on the (shadow) page tables (probes/memfd_fill.c).
+    // The guest never uses fd 4's file offset, so moving it is harmless.
+    off_t offset = static_cast<off_t>(request->offset);
+    if (lseek(context.memory.memfd(), static_cast<off_t>(request->buffer), SEEK_SET) >= 0) {
+        ssize_t sent = sendfile(context.memory.memfd(), fd, &offset, buffer.size());
+        if (sent >= 0)
+            return sent;
+        if (errno != EINVAL && errno != ENOSYS)
+            return -errno; // sendfile refuses directories and such: fall back to pread for those
+    }
     for (;;) {
         // SAFETY: buffer was checked against guest RAM; pread fills at most its size.
         ssize_t got = pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(request->offset));

@@ -163,6 +163,12 @@ lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection)
     return {};
 }
 
+void prefault(uint64_t va, uint64_t length, bool for_writing)
+{
+    constexpr int MADV_POPULATE_READ = 22, MADV_POPULATE_WRITE = 23;
+    host::syscall6(host::Madvise, va, length, for_writing ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
+}
+
 void release_frames(uint64_t pa, uint64_t length)
 {
     host::syscall6(host::Fallocate, RAM_FD, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, pa, length);

@@ -16,6 +16,9 @@ enum Protection : int { ProtNone = 0, ProtRead = 1, ProtWrite = 2, ProtExec = 4 
 lib::ErrorOr<void> map(uint64_t va, uint64_t pa, uint64_t length, int protection);
 lib::ErrorOr<void> unmap(uint64_t va, uint64_t length);
 lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection);
+// Maps the pages of [va, va+length) now rather than on first touch: one call instead of a
+// fault a page (a fault costs ~10 us on our hosts). Only a hint; errors are ignored.
+void prefault(uint64_t va, uint64_t length, bool for_writing);
 // Frames whose contents are no longer needed: they read as zero afterwards and the host may
 // reclaim their memory.
 void release_frames(uint64_t pa, uint64_t length);
