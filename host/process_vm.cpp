@@ -199,6 +199,11 @@ void ProcessVm::guest_died(VmContext& context)
         context.stop(EXIT_UNIKIT_FAILED, "guest kernel closed its hypercall channel unexpectedly");
         return;
     }
+    if (WIFSIGNALED(m_wait_status) && WTERMSIG(m_wait_status) == SIGSYS) {
+        // The kernel process's seccomp filter (guest/platform/process/sandbox.cpp) fired.
+        context.stop(EXIT_UNIKIT_FAILED, "the guest attempted a forbidden host syscall; the VM was stopped");
+        return;
+    }
     std::string how;
     if (WIFSIGNALED(m_wait_status))
         how = "killed by " + signal_name(WTERMSIG(m_wait_status));

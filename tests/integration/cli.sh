@@ -285,6 +285,19 @@ for flavour in glibc-static glibc-pie musl-static; do
     finish
 done
 
+# --- a hostile program: the guest is untrusted ---
+
+for flavour in glibc-static musl-static; do
+    begin "program borrowing the kernel's syscall instruction ($flavour) -> stopped, 125, host untouched"
+    escape_target="$work/escaped-$flavour"
+    unikit run "$rootfs" -- "/bin/escape-$flavour" "$escape_target" --under-unikit
+    expect_status 125
+    expect_unikit_error_line
+    expect_stderr_contains "forbidden host syscall"
+    [[ ! -e $escape_target ]] || problem "the program created $escape_target on the host"
+    finish
+done
+
 begin "exit status passes through (77), nothing extra on stderr"
 unikit run "$rootfs" -- /bin/exit_code-glibc-static 77
 expect_status 77

@@ -4,6 +4,7 @@
 // host syscalls; faults arrive as SIGSEGV and friends. Each signal is handled on the kernel's
 // stack and returns through rt_sigreturn with the program's (possibly changed) registers.
 #include "host_syscall.h"
+#include "sandbox.h"
 
 #include <kernel/layout.h>
 #include <kernel/traps.h>
@@ -132,6 +133,9 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
     uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
     if (host::syscall6(host::Prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text_start, text_length, 0) != 0)
+        die();
+    // And from here on, the kernel process itself may make only the calls it needs.
+    if (!process::install_sandbox())
         die();
 
     kernel::main();
