@@ -60,6 +60,9 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
     case uabi::ExitKind::NotExecutable:
         context.stop(EXIT_CANNOT_EXECUTE, detail(*request, "program cannot be executed"));
         return 0;
+    case uabi::ExitKind::KernelFailed:
+        context.stop(EXIT_UNIKIT_FAILED, "guest kernel could not start: " + detail(*request, "no reason given"));
+        return 0;
     case uabi::ExitKind::OutOfMemory:
         context.stop(EXIT_OUT_OF_MEMORY, "out of guest memory (raise it with -m)");
         return 0;

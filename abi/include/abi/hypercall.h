@@ -53,6 +53,7 @@ enum class ExitKind : uint32_t {
     NotFound = 2,      // PROGRAM not found in the guest: exit 127
     NotExecutable = 3, // PROGRAM exists but cannot run: exit 126
     OutOfMemory = 4,   // guest memory exhausted
+    KernelFailed = 5,  // the guest kernel could not start on this host: exit 125
 };
 
 inline constexpr size_t EXIT_MESSAGE_MAX = 200;

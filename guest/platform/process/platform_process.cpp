@@ -72,6 +72,22 @@ uint64_t g_minimum_signal_stack_size = 2048;
         host::syscall6(host::ExitGroup, 125);
 }
 
+bool g_ram_mapped;
+
+// Start-up failed: tell the monitor why (once guest RAM is there to carry the message).
+[[noreturn]] void fail(const char* why)
+{
+    if (g_ram_mapped) {
+        auto* request = reinterpret_cast<uabi::ExitRequest*>(kernel::PHYSICAL_MAP_BASE + uabi::HYPERCALL_PAGE_GPA);
+        *request = {};
+        request->kind = static_cast<uint32_t>(uabi::ExitKind::KernelFailed);
+        for (size_t i = 0; why[i] && i + 1 < sizeof(request->message); ++i)
+            request->message[i] = why[i];
+        hypercall(uabi::Hypercall::Exit, uabi::HYPERCALL_PAGE_GPA);
+    }
+    die();
+}
+
 void on_signal(int signal, void* info_pointer, void* context_pointer)
 {
     auto* info = static_cast<SigInfo*>(info_pointer);
@@ -88,7 +104,7 @@ void install_handler(int signal)
 {
     KernelSigaction action { on_signal, SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER, platform_signal_restorer, 0 };
     if (host::syscall6(host::RtSigaction, signal, reinterpret_cast<uint64_t>(&action), 0, 8) != 0)
-        die();
+        fail("rt_sigaction failed");
 }
 
 void read_host_auxv(uint64_t* initial_stack)
@@ -121,10 +137,11 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     g_ram_size = static_cast<uint64_t>(ram.size);
     if (host::syscall6(host::Mmap, kernel::PHYSICAL_MAP_BASE, g_ram_size, ProtRead | ProtWrite, MAP_SHARED | MAP_FIXED, RAM_FD, 0) != static_cast<int64_t>(kernel::PHYSICAL_MAP_BASE))
         die();
+    g_ram_mapped = true;
 
     uint64_t stack[3] = { reinterpret_cast<uint64_t>(g_signal_stack), 0, sizeof(g_signal_stack) };
     if (host::syscall6(host::Sigaltstack, reinterpret_cast<uint64_t>(stack), 0) != 0)
-        die();
+        fail("sigaltstack failed");
     constexpr int handled[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
     for (int signal : handled)
         install_handler(signal);
@@ -133,10 +150,10 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
     uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
     if (host::syscall6(host::Prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text_start, text_length, 0) != 0)
-        die();
+        fail("this host has no Syscall User Dispatch (Linux 5.11 or later with CONFIG_GENERIC_ENTRY)");
     // And from here on, the kernel process itself may make only the calls it needs.
     if (!process::install_sandbox())
-        die();
+        fail("the host refused the kernel's seccomp filter");
 
     kernel::main();
 }
