@@ -6,6 +6,7 @@
 #include "host_syscall.h"
 #include "sandbox.h"
 
+#include <abi/boot_info.h>
 #include <kernel/layout.h>
 #include <kernel/traps.h>
 #include <lib/errno_codes.h>
