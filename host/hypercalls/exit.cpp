@@ -1,6 +1,7 @@
 // Exit hypercall: the program ended; decide the monitor's exit status and its one line, if any.
 #include "host/hypercalls/hypercalls.h"
 #include "host/signal_names.h"
+#include "host/vm_error.h"
 
 #include <signal.h>
 #include <stdio.h>
