@@ -19,22 +19,28 @@ lib::ErrorOr<int64_t> open(const char* absolute_path)
     return hv::result_of(hv::call(uabi::Hypercall::FileOpen, request));
 }
 
-lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
+namespace {
+
+// FileRead and FileReadDirectory: bytes into guest RAM; the monitor may not claim more.
+lib::ErrorOr<size_t> read_request(uabi::Hypercall number, int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
 {
     uabi::FileReadRequest request { handle, gpa, length, offset };
-    int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::FileRead, request)));
+    int64_t got = TRY(hv::result_of(hv::call(number, request)));
     if (static_cast<size_t>(got) > length)
         return EIO;
     return static_cast<size_t>(got);
 }
 
+} // namespace
+
+lib::ErrorOr<size_t> read_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
+{
+    return read_request(uabi::Hypercall::FileRead, handle, gpa, length, offset);
+}
+
 lib::ErrorOr<size_t> read_directory_physical(int64_t handle, uabi::Gpa gpa, size_t length, uint64_t offset)
 {
-    uabi::FileReadRequest request { handle, gpa, length, offset };
-    int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::FileReadDirectory, request)));
-    if (static_cast<size_t>(got) > length)
-        return EIO;
-    return static_cast<size_t>(got);
+    return read_request(uabi::Hypercall::FileReadDirectory, handle, gpa, length, offset);
 }
 
 lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t offset)
@@ -52,6 +58,24 @@ lib::ErrorOr<size_t> read(int64_t handle, void* buffer, size_t length, uint64_t 
         done += got.value();
         if (got.value() < chunk)
             break;
+    }
+    return done;
+}
+
+lib::ErrorOr<size_t> read_into_pages(mm::AddressSpace& space, int64_t handle, uint64_t address, uint64_t length, uint64_t offset)
+{
+    uint64_t done = 0;
+    while (done < length) {
+        const mm::Region* region = space.find(address + done);
+        if (!region)
+            return EFAULT;
+        uint64_t run = region->end - (address + done);
+        uint64_t chunk = length - done < run ? length - done : run;
+        uint64_t physical = region->physical + (address + done - region->start);
+        size_t got = TRY(read_physical(handle, physical, chunk, offset + done));
+        if (got == 0)
+            break;
+        done += got;
     }
     return done;
 }

@@ -41,25 +41,6 @@ lib::ErrorOr<ProgramFile> open_program(const char* path)
     return file;
 }
 
-// Reads file bytes into the program's pages through their physical frames, one hypercall per
-// physically contiguous run.
-lib::ErrorOr<void> read_into(mm::AddressSpace& space, const ProgramFile& file, uint64_t address, uint64_t length, uint64_t offset)
-{
-    for (uint64_t done = 0; done < length;) {
-        const mm::Region* region = space.find(address + done);
-        if (!region)
-            return EFAULT;
-        uint64_t run = region->end - (address + done);
-        uint64_t chunk = length - done < run ? length - done : run;
-        uint64_t physical = region->physical + (address + done - region->start);
-        size_t got = TRY(host_file::read_physical(file.handle, physical, chunk, offset + done));
-        if (got == 0)
-            return EIO;
-        done += got;
-    }
-    return {};
-}
-
 // Maps the pages of [start, end) that are not mapped yet (segments may share a page).
 lib::ErrorOr<void> map_missing(mm::AddressSpace& space, uint64_t start, uint64_t end)
 {
@@ -148,7 +129,9 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
         const ElfSegment& segment = image.segments[i];
         uint64_t start = segment.virtual_address + bias;
         TRY(map_missing(space, page_round_down(start), page_round_up(start + segment.memory_size)));
-        TRY(read_into(space, file, start, segment.file_size, segment.file_offset));
+        size_t got = TRY(host_file::read_into_pages(space, file.handle, start, segment.file_size, segment.file_offset));
+        if (got != segment.file_size)
+            return EIO; // parse_elf checked the segment lies within the file: it shrank
     }
     // Final permissions; a page two segments share gets both.
     for (size_t i = 0; i < image.segment_count; ++i) {

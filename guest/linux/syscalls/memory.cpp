@@ -23,19 +23,7 @@ lib::ErrorOr<void> fill_from_file(mm::AddressSpace& space, OpenFile& file, uint6
 {
     auto status = TRY(host_file::stat(file.handle));
     uint64_t available = static_cast<uint64_t>(status.size) > offset ? static_cast<uint64_t>(status.size) - offset : 0;
-    uint64_t to_read = length < available ? length : available;
-    for (uint64_t done = 0; done < to_read;) {
-        const mm::Region* region = space.find(start + done);
-        if (!region)
-            return EFAULT;
-        uint64_t run = region->end - (start + done);
-        uint64_t chunk = to_read - done < run ? to_read - done : run;
-        uint64_t physical = region->physical + (start + done - region->start);
-        size_t got = TRY(host_file::read_physical(file.handle, physical, chunk, offset + done));
-        if (got == 0)
-            break;
-        done += got;
-    }
+    TRY(host_file::read_into_pages(space, file.handle, start, length < available ? length : available, offset));
     return {};
 }
 
