@@ -1,6 +1,7 @@
 // What g++ expects from a C runtime in a freestanding build: mem* functions, operator
 // new/delete on the kernel heap, and the pure-virtual trap.
 #include <kernel/log.h>
+#include <lib/allocator.h>
 #include <mm/heap.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,11 @@ size_t strlen(const char* s)
 void __cxa_pure_virtual() { kernel::panic("pure virtual call"); }
 
 } // extern "C"
+
+namespace lib {
+void* allocate(size_t size) { return mm::kmalloc(size); }
+void deallocate(void* pointer) { mm::kfree(pointer); }
+} // namespace lib
 
 void* operator new(size_t size) { return mm::kmalloc(size); }
 void* operator new[](size_t size) { return mm::kmalloc(size); }

@@ -1,0 +1,28 @@
+// Default Vnode operations: the errno Linux gives when a file does not support an operation.
+#include <lib/errno_codes.h>
+#include <vfs/vnode.h>
+
+namespace vfs {
+
+namespace {
+
+lib::Error not_a_directory_or(Vnode& node, lib::Error otherwise) { return node.is_directory() ? otherwise : ENOTDIR; }
+
+} // namespace
+
+lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::lookup(lib::StringView) { return not_a_directory_or(*this, ENOENT); }
+lib::ErrorOr<uint64_t> Vnode::read_directory(uint64_t, EntrySink, void*) { return ENOTDIR; }
+lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::create(lib::StringView, uint32_t) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::make_directory(lib::StringView, uint32_t) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::make_symlink(lib::StringView, lib::StringView) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::make_node(lib::StringView, uint32_t, uint64_t) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<void> Vnode::link(lib::StringView, Vnode&) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<void> Vnode::unlink(lib::StringView) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<void> Vnode::remove_directory(lib::StringView) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<void> Vnode::rename(lib::StringView, Vnode&, lib::StringView, uint32_t) { return not_a_directory_or(*this, EPERM); }
+lib::ErrorOr<size_t> Vnode::read(uint64_t, void*, size_t) { return is_directory() ? EISDIR : EINVAL; }
+lib::ErrorOr<size_t> Vnode::write(uint64_t, const void*, size_t) { return is_directory() ? EISDIR : EINVAL; }
+lib::ErrorOr<void> Vnode::set_attributes(const AttributeChange&) { return EPERM; }
+lib::ErrorOr<size_t> Vnode::read_link(char*, size_t) { return EINVAL; }
+
+} // namespace vfs
