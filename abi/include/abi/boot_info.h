@@ -7,6 +7,7 @@ namespace uabi {
 
 inline constexpr Gpa BOOT_INFO_GPA = 0x1000;
 inline constexpr Gpa HYPERCALL_PAGE_GPA = 0x2000; // request structs live here
+inline constexpr Gpa MOUNTS_GPA = 0x4000;         // the MountTable
 inline constexpr Gpa BOUNCE_BUFFER_GPA = 0x10000; // data staged for hypercalls
 inline constexpr uint64_t BOUNCE_BUFFER_SIZE = 0x10000;
 inline constexpr Gpa ARGS_GPA = 0x20000;         // argv and envp strings
@@ -43,5 +44,30 @@ struct BootInfo {
     char kernel_release[64]; // uname -r inside the guest: the host's release, as in a container
 };
 static_assert(sizeof(BootInfo) == 168 && offsetof(BootInfo, args_gpa) == 88);
+
+// The host directories the guest may mount through hostfs (HostRoot's `mount` index), at
+// MOUNTS_GPA. Entry 0 is ROOTFS at "/" (always read-only); then the -v volumes in command-line
+// order.
+inline constexpr uint32_t MOUNTS_MAX = 32;
+inline constexpr size_t MOUNT_PATH_BYTES = 256;
+
+enum MountFlags : uint32_t {
+    MountReadOnly = 1u << 0,
+};
+
+struct MountEntry {
+    char guest_path[MOUNT_PATH_BYTES]; // absolute, NUL-terminated
+    uint32_t flags;                    // MountFlags
+    uint32_t pad;
+};
+static_assert(sizeof(MountEntry) == 264);
+
+struct MountTable {
+    uint32_t count;
+    uint32_t pad;
+    MountEntry entries[MOUNTS_MAX];
+};
+static_assert(sizeof(MountTable) == 8 + 32 * 264);
+static_assert(MOUNTS_GPA >= HYPERCALL_PAGE_GPA + 0x1000 && MOUNTS_GPA + sizeof(MountTable) <= BOUNCE_BUFFER_GPA);
 
 } // namespace uabi

@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 2;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 3;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -26,6 +26,24 @@ enum class Hypercall : uint64_t {
     Random = 8,    // fill a guest buffer with host randomness
     BootPhase = 9, // timestamp a boot phase (only with --stats)
     FileReadDirectory = 10, // linux_dirent64 records of an open host directory
+    // hostfs: host directories (ROOTFS and -v volumes) by handle; see "hostfs" below.
+    HostRoot = 11,          // handle of a mount's root directory
+    HostLookup = 12,        // child of a directory handle, never following a symlink
+    HostGetAttributes = 13,
+    HostReadLink = 14,
+    HostRead = 15,
+    HostReadDirectory = 16,
+    HostRelease = 17,
+    HostCreate = 18,        // read-write mounts only, from here on
+    HostWrite = 19,
+    HostTruncate = 20,
+    HostMakeDirectory = 21,
+    HostMakeSymlink = 22,
+    HostLink = 23,
+    HostUnlink = 24,
+    HostRemoveDirectory = 25,
+    HostRename = 26,
+    HostSetAttributes = 27,
     Count
 };
 
@@ -139,5 +157,176 @@ struct BootPhaseRequest {
     uint32_t phase;
     uint32_t pad;
 };
+
+// --- hostfs ---------------------------------------------------------------------------------
+// A handle (>= 0) names one file, directory or symlink of one mount (see boot_info.h's
+// MountTable): the monitor holds an O_PATH descriptor for it, and opens it for I/O on first
+// use. Handles come from HostRoot, HostLookup, HostCreate, HostMakeDirectory and
+// HostMakeSymlink, and live until HostRelease. Nothing reached through a handle lies outside
+// its mount's host directory: names are single components, and the monitor never follows a
+// symlink (the guest resolves them itself). Every call that modifies anything answers
+// -EROFS on a read-only mount (ROOTFS always is). Results are 0 (or a byte count) or -errno.
+
+// Names are single components, NUL-terminated inside the array: 1..255 bytes, no '/', not
+// "." or "..". Anything else is -EINVAL (or -ENAMETOOLONG without a NUL in the array).
+inline constexpr size_t HOST_NAME_BYTES = 256;
+
+// What the monitor reports about a file: the fields of struct stat the guest uses.
+struct HostAttributes {
+    uint64_t dev, ino, nlink;
+    uint32_t mode, uid, gid, pad;
+    uint64_t rdev;
+    int64_t size, blksize, blocks;
+    int64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+};
+static_assert(sizeof(HostAttributes) == 120 && offsetof(HostAttributes, rdev) == 40 && offsetof(HostAttributes, atime_sec) == 72);
+
+struct HostRootRequest {
+    // IN
+    uint32_t mount; // index into the mount table
+    uint32_t pad;
+    // OUT
+    int64_t handle;
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostRootRequest) == 136 && offsetof(HostRootRequest, attributes) == 16);
+
+struct HostLookupRequest {
+    // IN
+    int64_t directory;
+    char name[HOST_NAME_BYTES];
+    // OUT: a new handle for the child (a symlink is returned as itself)
+    int64_t handle;
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostLookupRequest) == 392 && offsetof(HostLookupRequest, handle) == 264);
+
+// HostGetAttributes; also the answer's shape for HostTruncate's and HostSetAttributes'.
+struct HostGetAttributesRequest {
+    // IN
+    int64_t handle;
+    // OUT
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostGetAttributesRequest) == 128);
+
+struct HostReadLinkRequest {
+    // IN: the target (no NUL) goes to [buffer, buffer + length)
+    int64_t handle;
+    Gpa buffer;
+    uint64_t length;
+    // Result: the target's full length (only `length` bytes of it are copied), or -errno
+    // (-EINVAL when the handle is not a symlink).
+};
+static_assert(sizeof(HostReadLinkRequest) == 24);
+
+// HostRead, HostWrite and HostReadDirectory.
+struct HostIoRequest {
+    // IN
+    int64_t handle;
+    Gpa buffer;
+    uint64_t length;
+    uint64_t offset; // HostReadDirectory: 0 or the d_off of the last record seen
+    // Result: bytes moved; HostReadDirectory: bytes of whole linux_dirent64 records, 0 at the
+    // end. -EISDIR/-EINVAL for reads and writes of anything but a regular file.
+};
+static_assert(sizeof(HostIoRequest) == 32);
+
+struct HostReleaseRequest {
+    int64_t handle;
+};
+static_assert(sizeof(HostReleaseRequest) == 8);
+
+enum HostCreateFlags : uint32_t {
+    HostCreateExclusive = 1u << 0, // -EEXIST if the name exists (O_EXCL)
+};
+
+// HostCreate (a regular file; an existing one is returned as is unless exclusive; an existing
+// non-regular file gives -EEXIST, a directory -EISDIR) and HostMakeDirectory (flags unused).
+// Permission bits beyond 01777 (setuid, setgid) are dropped on the host.
+struct HostCreateRequest {
+    // IN
+    int64_t directory;
+    uint32_t mode;  // permission bits
+    uint32_t flags; // HostCreateFlags
+    char name[HOST_NAME_BYTES];
+    // OUT
+    int64_t handle;
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostCreateRequest) == 400 && offsetof(HostCreateRequest, handle) == 272);
+
+struct HostMakeSymlinkRequest {
+    // IN
+    int64_t directory;
+    Gpa target;            // NUL-terminated, 1..PATH_MAX_BYTES - 1 bytes
+    uint64_t target_length; // bytes available at target, including the NUL
+    char name[HOST_NAME_BYTES];
+    // OUT
+    int64_t handle;
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostMakeSymlinkRequest) == 408 && offsetof(HostMakeSymlinkRequest, handle) == 280);
+
+struct HostLinkRequest {
+    // IN: a new name in `directory` for `target` (same mount, not a directory)
+    int64_t directory;
+    int64_t target;
+    char name[HOST_NAME_BYTES];
+    // OUT: the target's attributes after linking
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostLinkRequest) == 392 && offsetof(HostLinkRequest, attributes) == 272);
+
+// HostUnlink (not a directory: -EISDIR) and HostRemoveDirectory (empty directories only).
+struct HostNameRequest {
+    int64_t directory;
+    char name[HOST_NAME_BYTES];
+};
+static_assert(sizeof(HostNameRequest) == 264);
+
+enum HostRenameFlags : uint32_t {
+    HostRenameNoReplace = 1u << 0, // RENAME_NOREPLACE
+    HostRenameExchange = 1u << 1,  // RENAME_EXCHANGE
+};
+
+struct HostRenameRequest {
+    // IN: both directories on the same mount (-EXDEV otherwise)
+    int64_t directory;
+    int64_t new_directory;
+    uint32_t flags; // HostRenameFlags
+    uint32_t pad;
+    char name[HOST_NAME_BYTES];
+    char new_name[HOST_NAME_BYTES];
+};
+static_assert(sizeof(HostRenameRequest) == 536 && offsetof(HostRenameRequest, new_name) == 280);
+
+struct HostTruncateRequest {
+    // IN
+    int64_t handle;
+    uint64_t size;
+    // OUT
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostTruncateRequest) == 136);
+
+enum HostSetAttributeFlags : uint32_t {
+    HostSetMode = 1u << 0,
+    HostSetOwner = 1u << 1,      // accepted, not applied: the host files keep their owner
+    HostSetAccessTime = 1u << 2, // nsec may be UTIME_NOW
+    HostSetModifyTime = 1u << 3,
+};
+
+struct HostSetAttributesRequest {
+    // IN
+    int64_t handle;
+    uint32_t which; // HostSetAttributeFlags
+    uint32_t mode;  // permission bits (setuid and setgid are dropped)
+    uint32_t uid, gid;
+    int64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec;
+    // OUT
+    HostAttributes attributes;
+};
+static_assert(sizeof(HostSetAttributesRequest) == 56 + 120 && offsetof(HostSetAttributesRequest, attributes) == 56);
 
 } // namespace uabi
