@@ -47,6 +47,17 @@ static int run_command(std::span<const std::string> args, const timespec& start)
         return EXIT_UNIKIT_FAILED;
     }
 
+    // Each volume's HOST must be an existing directory.
+    for (auto const& volume : options.volumes) {
+        struct stat host {};
+        int error = stat(volume.host_path.c_str(), &host) < 0 ? errno : (S_ISDIR(host.st_mode) ? 0 : ENOTDIR);
+        if (error != 0) {
+            fprintf(stderr, "unikit: -v %s: %s\n", volume.host_path.c_str(), strerror(error));
+            return EXIT_UNIKIT_FAILED;
+        }
+        config.volumes.push_back({ volume.host_path, volume.guest_path, volume.read_only });
+    }
+
     config.rootfs = options.rootfs;
     config.argv = options.program;
     config.memory_bytes = options.memory_bytes;

@@ -52,6 +52,54 @@ uint64_t parse_memory(std::string_view option, std::string_view text)
     return (*size + page - 1) & ~(page - 1);
 }
 
+VolumeOption parse_volume(std::string_view option, std::string_view spec)
+{
+    std::string shown = std::string(option) + " " + std::string(spec);
+    std::vector<std::string_view> parts;
+    for (size_t start = 0;;) {
+        size_t colon = spec.find(':', start);
+        parts.push_back(spec.substr(start, colon == std::string_view::npos ? std::string_view::npos : colon - start));
+        if (colon == std::string_view::npos)
+            break;
+        start = colon + 1;
+    }
+    if (parts.size() < 2 || parts.size() > 3)
+        throw UsageError(shown + ": expected HOST:GUEST[:ro|:rw]", false);
+
+    VolumeOption volume;
+    if (parts.size() == 3) {
+        if (parts[2] == "ro")
+            volume.read_only = true;
+        else if (parts[2] != "rw")
+            throw UsageError(shown + ": unknown mode '" + std::string(parts[2]) + "' (use ro or rw)", false);
+    }
+    if (parts[0].empty())
+        throw UsageError(shown + ": missing HOST directory", false);
+    volume.host_path = parts[0];
+
+    std::string_view guest = parts[1];
+    if (!guest.starts_with('/'))
+        throw UsageError(shown + ": GUEST must be an absolute path", false);
+    for (size_t start = 0; start < guest.size();) {
+        size_t slash = guest.find('/', start);
+        if (slash == std::string_view::npos)
+            slash = guest.size();
+        std::string_view component = guest.substr(start, slash - start);
+        if (component == "." || component == "..")
+            throw UsageError(shown + ": GUEST must not contain '.' or '..'", false);
+        if (!component.empty()) {
+            volume.guest_path += '/';
+            volume.guest_path += component;
+        }
+        start = slash + 1;
+    }
+    if (volume.guest_path.empty())
+        throw UsageError(shown + ": cannot mount a volume over / (ROOTFS is /)", false);
+    if (volume.guest_path.size() > VOLUME_PATH_MAX)
+        throw UsageError(shown + ": GUEST is too long (at most " + std::to_string(VOLUME_PATH_MAX) + " bytes)", false);
+    return volume;
+}
+
 std::optional<uabi::LogLevel> parse_log_level(std::string_view text)
 {
     if (text == "error")
@@ -112,7 +160,7 @@ RunOptions parse_run_options(std::span<const std::string> args)
                 name = argument.substr(0, equals);
                 attached = argument.substr(equals + 1);
             }
-        } else if (argument.size() > 2 && (argument[1] == 'e' || argument[1] == 'm')) {
+        } else if (argument.size() > 2 && (argument[1] == 'e' || argument[1] == 'm' || argument[1] == 'v')) {
             name = argument.substr(0, 2);
             attached = argument.substr(2);
         }
@@ -136,6 +184,16 @@ RunOptions parse_run_options(std::span<const std::string> args)
             options.env.push_back(value());
         } else if (name == "-m" || name == "--memory") {
             options.memory_bytes = parse_memory(name, value());
+        } else if (name == "-v" || name == "--volume") {
+            std::string spec = value();
+            auto volume = parse_volume(name, spec);
+            for (auto const& earlier : options.volumes) {
+                if (earlier.guest_path == volume.guest_path)
+                    throw UsageError(name + " " + spec + ": " + volume.guest_path + " is already a volume", false);
+            }
+            if (options.volumes.size() >= VOLUMES_MAX)
+                throw UsageError("too many volumes (at most " + std::to_string(VOLUMES_MAX) + ")", false);
+            options.volumes.push_back(std::move(volume));
         } else if (name == "--trace") {
             options.trace = flag();
         } else if (name == "--stats") {

@@ -32,6 +32,17 @@ inline constexpr uint64_t DEFAULT_MEMORY = 512ull << 20;
 inline constexpr uint64_t MINIMUM_MEMORY = 16ull << 20;
 inline constexpr uint64_t MAXIMUM_MEMORY = 64ull << 30;
 
+// A -v HOST:GUEST[:ro|:rw] volume, as parsed (HOST is not checked here).
+struct VolumeOption {
+    std::string host_path;
+    std::string guest_path; // absolute, normalized ("//a/./b/" is refused, "/a//b/" is "/a/b"), not "/"
+    bool read_only = false;
+    bool operator==(const VolumeOption&) const = default;
+};
+
+inline constexpr size_t VOLUMES_MAX = 31; // uabi::MOUNTS_MAX less ROOTFS
+inline constexpr size_t VOLUME_PATH_MAX = 255;
+
 struct RunOptions {
     bool help = false;
     std::vector<std::string> env;  // the -e arguments as given, in order
@@ -39,6 +50,7 @@ struct RunOptions {
     bool trace = false;
     bool stats = false;
     uabi::LogLevel log_level = uabi::LogLevel::Error;
+    std::vector<VolumeOption> volumes; // -v, in order
     std::string rootfs;
     std::vector<std::string> program; // PROGRAM then its arguments, verbatim
 };
@@ -52,6 +64,9 @@ std::optional<uint64_t> parse_size(std::string_view text);
 
 // A checked guest memory size, rounded up to 4 KiB; option is "-m" or "--memory" for messages.
 uint64_t parse_memory(std::string_view option, std::string_view text);
+
+// "-v HOST:GUEST[:ro|:rw]" (option is "-v" or "--volume" for messages). Throws UsageError.
+VolumeOption parse_volume(std::string_view option, std::string_view spec);
 
 std::optional<uabi::LogLevel> parse_log_level(std::string_view text);
 

@@ -30,6 +30,11 @@ Options:
   -e, --env NAME         pass the caller's NAME, if it is set
   -m, --memory SIZE      guest memory: bytes, or a number with K, M or G
                          (default 512M; 16M to 64G)
+  -v, --volume HOST:GUEST[:ro|:rw]
+                         mount the host directory HOST at GUEST (an absolute
+                         path other than /) in the guest, read-write unless
+                         :ro is given; what the program writes there lands in
+                         HOST (repeatable)
       --trace            print one line per program system call on stderr
       --stats            on exit, print hypercall counts and times, boot phase
                          durations and peak memory use on stderr

@@ -55,6 +55,24 @@ static void fill_random_seed(uint8_t (&seed)[32])
     }
 }
 
+uabi::MountTable mount_table(const VmConfig& config)
+{
+    uabi::MountTable table {};
+    if (config.volumes.size() + 1 > uabi::MOUNTS_MAX)
+        throw VmError("too many volumes (at most " + std::to_string(uabi::MOUNTS_MAX - 1) + ")");
+    auto add = [&](const std::string& guest_path, bool read_only) {
+        auto& entry = table.entries[table.count++];
+        if (guest_path.size() >= sizeof(entry.guest_path) || guest_path.find('\0') != std::string::npos)
+            throw VmError("volume path too long: " + guest_path);
+        memcpy(entry.guest_path, guest_path.data(), guest_path.size());
+        entry.flags = read_only ? uint32_t(uabi::MountReadOnly) : 0u;
+    };
+    add("/", true);
+    for (auto const& volume : config.volumes)
+        add(volume.guest_path, volume.read_only);
+    return table;
+}
+
 void write_boot_info(const GuestMemory& memory, const VmConfig& config)
 {
     auto packed = pack_arguments(config.argv, config.envp);
@@ -81,8 +99,9 @@ void write_boot_info(const GuestMemory& memory, const VmConfig& config)
     if (uname(&host_name) == 0)
         memcpy(info.kernel_release, host_name.release, strnlen(host_name.release, sizeof(info.kernel_release) - 1));
 
+    auto mounts = mount_table(config);
     auto args = memory.bytes(uabi::ARGS_GPA, packed->size());
-    if (args.data() == nullptr || !memory.write(uabi::BOOT_INFO_GPA, info))
+    if (args.data() == nullptr || !memory.write(uabi::BOOT_INFO_GPA, info) || !memory.write(uabi::MOUNTS_GPA, mounts))
         throw VmError("guest memory is too small for the boot information");
     memcpy(args.data(), packed->data(), packed->size());
 }

@@ -24,6 +24,23 @@ static constexpr auto s_modules = [] {
     add(Hypercall::FileClose, "FileClose", hypercalls::file_close::handle);
     add(Hypercall::Random, "Random", hypercalls::random::handle);
     add(Hypercall::BootPhase, "BootPhase", hypercalls::boot_phase::handle);
+    add(Hypercall::HostRoot, "HostRoot", hypercalls::host_root::handle);
+    add(Hypercall::HostLookup, "HostLookup", hypercalls::host_lookup::handle);
+    add(Hypercall::HostGetAttributes, "HostGetAttributes", hypercalls::host_get_attributes::handle);
+    add(Hypercall::HostReadLink, "HostReadLink", hypercalls::host_read_link::handle);
+    add(Hypercall::HostRead, "HostRead", hypercalls::host_read::handle);
+    add(Hypercall::HostReadDirectory, "HostReadDirectory", hypercalls::host_read_directory::handle);
+    add(Hypercall::HostRelease, "HostRelease", hypercalls::host_release::handle);
+    add(Hypercall::HostCreate, "HostCreate", hypercalls::host_create::handle);
+    add(Hypercall::HostWrite, "HostWrite", hypercalls::host_write::handle);
+    add(Hypercall::HostTruncate, "HostTruncate", hypercalls::host_truncate::handle);
+    add(Hypercall::HostMakeDirectory, "HostMakeDirectory", hypercalls::host_make_directory::handle);
+    add(Hypercall::HostMakeSymlink, "HostMakeSymlink", hypercalls::host_make_symlink::handle);
+    add(Hypercall::HostLink, "HostLink", hypercalls::host_link::handle);
+    add(Hypercall::HostUnlink, "HostUnlink", hypercalls::host_unlink::handle);
+    add(Hypercall::HostRemoveDirectory, "HostRemoveDirectory", hypercalls::host_remove_directory::handle);
+    add(Hypercall::HostRename, "HostRename", hypercalls::host_rename::handle);
+    add(Hypercall::HostSetAttributes, "HostSetAttributes", hypercalls::host_set_attributes::handle);
     return modules;
 }();
 

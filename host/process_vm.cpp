@@ -114,6 +114,17 @@ void ProcessVm::spawn_kernel()
         throw VmError("cannot start the guest kernel at " + m_config.kernel_path + ": " + errno_text(error));
 }
 
+// hostfs holds up to HostFsHandleTable::MAX_HANDLES descriptors, two for an open file: lift
+// the soft limit to the hard one.
+static void raise_descriptor_limit()
+{
+    rlimit limit {};
+    if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
 int ProcessVm::run()
 {
     m_stats.mark(VmStats::Mark::MonitorStart, to_ns(m_config.monitor_start));
@@ -125,6 +136,8 @@ int ProcessVm::run()
     if (rootfs < 0)
         throw VmError(m_config.rootfs + ": " + errno_text());
     m_files = std::make_unique<HostFileTable>(rootfs);
+    m_hostfs = HostFsHandleTable::open_mounts(m_config);
+    raise_descriptor_limit();
     m_memory = std::make_unique<GuestMemory>(m_config.memory_bytes);
     write_boot_info(*m_memory, m_config);
 
@@ -134,6 +147,7 @@ int ProcessVm::run()
     m_stats.mark_now(VmStats::Mark::GuestSpawned);
 
     VmContext context { m_config, *m_memory, *this, *m_files, m_stats, {}, {} };
+    context.hostfs = m_hostfs.get();
     int status = exit_loop(context);
     terminate();
     m_stats.mark_now(VmStats::Mark::VmStopped);

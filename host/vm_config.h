@@ -9,8 +9,16 @@
 
 namespace host {
 
+// A -v HOST:GUEST[:ro|:rw] volume: a host directory the guest mounts through hostfs.
+struct VolumeConfig {
+    std::string host_path;  // an existing directory
+    std::string guest_path; // absolute, not "/"
+    bool read_only = false;
+};
+
 struct VmConfig {
     std::string rootfs;                 // host directory the guest sees as /
+    std::vector<VolumeConfig> volumes;  // -v, in command-line order
     std::vector<std::string> argv;      // argv[0] is PROGRAM as the user typed it
     std::vector<std::string> envp;      // the guest's complete environment, NAME=VALUE
     uint64_t memory_bytes = 512ull << 20;

@@ -3,6 +3,7 @@
 
 #include "host/guest_memory.h"
 #include "host/host_file_table.h"
+#include "host/hostfs_handle_table.h"
 #include "host/vm_config.h"
 #include "host/vm_stats.h"
 
@@ -24,6 +25,9 @@ struct VmContext {
     // the line(s) to print (without the "unikit: " prefix) once the guest is gone.
     std::optional<int> exit_status;
     std::string exit_message;
+
+    // The hostfs mounts and handles; null on a platform without hostfs (its calls give -ENOSYS).
+    HostFsHandleTable* hostfs = nullptr;
 
     void stop(int status, std::string message = {})
     {

@@ -17,5 +17,23 @@ namespace file_read_directory { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace file_close { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace random { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace boot_phase { int64_t handle(VmContext&, uabi::Gpa request); }
+// hostfs: hostfs_lookup.cpp, hostfs_io.cpp, hostfs_modify.cpp
+namespace host_root { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_lookup { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_get_attributes { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_read_link { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_read { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_read_directory { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_release { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_create { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_write { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_truncate { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_make_directory { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_make_symlink { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_link { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_unlink { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_remove_directory { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_rename { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace host_set_attributes { int64_t handle(VmContext&, uabi::Gpa request); }
 
 } // namespace host::hypercalls
