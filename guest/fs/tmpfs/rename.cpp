@@ -1,12 +1,12 @@
-// tmpfs rename, with Linux's rules for replacing, RENAME_NOREPLACE and RENAME_EXCHANGE.
+// tmpfs rename, with Linux's rules for replacing, NO_REPLACE and EXCHANGE.
 #include "tmpfs_nodes.h"
 
 namespace fs {
 
 namespace {
 
-constexpr uint32_t RENAME_NOREPLACE = 1;
-constexpr uint32_t RENAME_EXCHANGE = 2;
+constexpr uint32_t NO_REPLACE = 1; // RENAME_NOREPLACE (the C library has it as a macro)
+constexpr uint32_t EXCHANGE = 2;    // RENAME_EXCHANGE
 
 } // namespace
 
@@ -25,7 +25,7 @@ bool TmpDirectory::is_ancestor_of(TmpDirectory* directory) const
 
 lib::ErrorOr<void> TmpDirectory::rename(lib::StringView name, vfs::Vnode& new_directory_vnode, lib::StringView new_name, uint32_t flags)
 {
-    if ((flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE)) || flags == (RENAME_NOREPLACE | RENAME_EXCHANGE))
+    if ((flags & ~(NO_REPLACE | EXCHANGE)) || flags == (NO_REPLACE | EXCHANGE))
         return EINVAL;
     if (&new_directory_vnode.file_system() != m_fs)
         return EXDEV;
@@ -41,9 +41,9 @@ lib::ErrorOr<void> TmpDirectory::rename(lib::StringView name, vfs::Vnode& new_di
     if (!source)
         return ENOENT;
     TmpDirectoryEntry* target = new_directory.find(new_name);
-    if (target && (flags & RENAME_NOREPLACE))
+    if (target && (flags & NO_REPLACE))
         return EEXIST;
-    if (!target && (flags & RENAME_EXCHANGE))
+    if (!target && (flags & EXCHANGE))
         return ENOENT;
     if (!target && new_directory.m_removed)
         return ENOENT;
@@ -55,10 +55,10 @@ lib::ErrorOr<void> TmpDirectory::rename(lib::StringView name, vfs::Vnode& new_di
     // A directory cannot move below itself; nor, for an exchange, can the other one.
     if (moving->is_tmp_directory() && static_cast<TmpDirectory&>(*moving).is_ancestor_of(&new_directory))
         return EINVAL;
-    if ((flags & RENAME_EXCHANGE) && replaced->is_tmp_directory() && static_cast<TmpDirectory&>(*replaced).is_ancestor_of(this))
+    if ((flags & EXCHANGE) && replaced->is_tmp_directory() && static_cast<TmpDirectory&>(*replaced).is_ancestor_of(this))
         return EINVAL;
 
-    if (flags & RENAME_EXCHANGE) {
+    if (flags & EXCHANGE) {
         orphan(*moving);
         new_directory.orphan(*replaced);
         source->node = replaced;
