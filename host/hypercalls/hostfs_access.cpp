@@ -47,7 +47,8 @@ Handle* find_directory(VmContext& context, int64_t handle, int64_t* error)
 int open_beneath(int directory_fd, const std::string& name, uint64_t flags, uint64_t mode)
 {
     open_how how {};
-    how.flags = flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    // openat2 refuses flags that do not apply: O_PATH takes only O_DIRECTORY and O_NOFOLLOW.
+    how.flags = flags | O_NOFOLLOW | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY);
     how.mode = mode;
     how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
     for (;;) {
