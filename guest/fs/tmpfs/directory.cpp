@@ -55,7 +55,7 @@ lib::ErrorOr<void> TmpDirectory::check_can_add(lib::StringView name) const
     TRY(check_writable());
     if (m_removed)
         return ENOENT;
-    if (name.length() > vfs::NAME_MAX)
+    if (name.length() > TmpFs::MAX_NAME_LENGTH)
         return ENAMETOOLONG;
     if (find(name))
         return EEXIST;

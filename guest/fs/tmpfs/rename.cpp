@@ -34,7 +34,7 @@ lib::ErrorOr<void> TmpDirectory::rename(lib::StringView name, vfs::Vnode& new_di
         return ENOTDIR;
     auto& new_directory = static_cast<TmpDirectory&>(new_directory_node);
     TRY(check_writable());
-    if (new_name.length() > vfs::NAME_MAX)
+    if (new_name.length() > TmpFs::MAX_NAME_LENGTH)
         return ENAMETOOLONG;
 
     TmpDirectoryEntry* source = find(name);

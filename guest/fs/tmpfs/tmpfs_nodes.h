@@ -54,7 +54,7 @@ struct TmpDirectoryEntry {
     uint64_t cookie; // where read_directory finds it; never reused in this directory
     lib::RefPtr<TmpNode> node;
     size_t name_length;
-    char name[vfs::NAME_MAX + 1];
+    char name[TmpFs::MAX_NAME_LENGTH + 1];
 
     lib::StringView name_view() const { return { name, name_length }; }
 };

@@ -13,6 +13,8 @@ class TmpFs final : public vfs::FileSystem {
 public:
     static constexpr uint64_t MAGIC = 0x01021994;
     static constexpr uint64_t PAGE_SIZE = 4096;
+    // The longest name, as the VFS's directory entry holds it.
+    static constexpr size_t MAX_NAME_LENGTH = sizeof(vfs::DirectoryEntry::name) - 1;
 
     // `max_bytes` limits the file data (whole pages); 0 means no limit. Null when out of memory.
     static lib::RefPtr<TmpFs> create(uint64_t max_bytes, uint64_t device_number);
