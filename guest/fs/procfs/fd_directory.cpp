@@ -1,0 +1,130 @@
+// /proc/1/fd: one symlink per open file descriptor, pointing at the open file's path.
+#include "procfs_nodes.h"
+
+#include <linux/process.h>
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace fs {
+
+namespace {
+
+// The link of one descriptor. It looks the descriptor up on every use: the path walk caches
+// positive lookups, so the same vnode may outlive the descriptor or see it reused.
+class ProcFdLink final : public ProcNode {
+public:
+    ProcFdLink(ProcFs& fs, int fd) : ProcNode(fs, FD_LINK_INODE_BASE + static_cast<uint64_t>(fd), vfs::TypeSymlink), m_fd(fd) {}
+
+    lib::ErrorOr<vfs::Attributes> attributes() override
+    {
+        auto file = linux::current_process().files.get(m_fd);
+        if (!file)
+            return ENOENT;
+        auto attributes = TRY(ProcNode::attributes());
+        // As Linux: r-x for reading, -wx for writing, rwx for both.
+        uint32_t permissions = 0;
+        if (file->can_read())
+            permissions |= 0500;
+        if (file->can_write())
+            permissions |= 0300;
+        attributes.mode = vfs::TypeSymlink | permissions;
+        return attributes;
+    }
+
+    lib::ErrorOr<size_t> read_link(char* buffer, size_t size) override
+    {
+        auto file = linux::current_process().files.get(m_fd);
+        if (!file)
+            return ENOENT;
+        const char* path = file->path() ? file->path() : "";
+        size_t length = 0;
+        while (path[length])
+            ++length;
+        TextBuffer target;
+        target.append(path, length);
+        // Files without a name ("pipe:", "socket:", "anon_inode:") show their inode as
+        // "pipe:[12]".
+        if (length > 0 && path[0] != '/' && path[length - 1] == ':') {
+            auto attributes = TRY(file->vnode().attributes());
+            target.appendf("[%lu]", attributes.inode);
+        }
+        if (target.failed())
+            return ENOMEM;
+        memcpy(buffer, target.data(), size < target.length() ? size : target.length());
+        return target.length();
+    }
+
+private:
+    int m_fd;
+};
+
+// "12" as a descriptor number, or -1: digits only, no leading zero, below MAX_FDS.
+int parse_fd(lib::StringView name)
+{
+    if (name.is_empty() || name.length() > 4 || (name.length() > 1 && name[0] == '0'))
+        return -1;
+    int fd = 0;
+    for (size_t i = 0; i < name.length(); ++i) {
+        if (name[i] < '0' || name[i] > '9')
+            return -1;
+        fd = fd * 10 + (name[i] - '0');
+    }
+    return fd < linux::FdTable::MAX_FDS ? fd : -1;
+}
+
+} // namespace
+
+ProcFdDirectory::ProcFdDirectory(ProcFs& fs, uint64_t inode, uint64_t parent_inode)
+    : ProcNode(fs, inode, vfs::TypeDirectory | 0500)
+    , m_parent_inode(parent_inode)
+{
+}
+
+lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcFdDirectory::lookup(lib::StringView name)
+{
+    int fd = parse_fd(name);
+    if (fd < 0 || !linux::current_process().files.get(fd))
+        return ENOENT;
+    auto link = lib::make_ref<ProcFdLink>(*m_fs, fd);
+    if (!link)
+        return ENOMEM;
+    return lib::RefPtr<vfs::Vnode>(link);
+}
+
+// Cookies: 0 ".", 1 "..", then 2 + fd, so listing resumes at the next descriptor in order.
+lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
+{
+    if (cookie == 0) {
+        if (!emit_entry(emit, context, m_inode, m_mode, ".", 1))
+            return cookie;
+        cookie = 1;
+    }
+    if (cookie == 1) {
+        if (!emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
+            return cookie;
+        cookie = 2;
+    }
+    auto& files = linux::current_process().files;
+    int highest = files.highest_open();
+    for (; cookie < 2 + static_cast<uint64_t>(highest + 1); ++cookie) {
+        int fd = static_cast<int>(cookie - 2);
+        if (!files.get(fd))
+            continue;
+        char name[12];
+        int length = 0;
+        char digits[12];
+        int count = 0;
+        do {
+            digits[count++] = static_cast<char>('0' + fd % 10);
+            fd /= 10;
+        } while (fd);
+        while (count)
+            name[length++] = digits[--count];
+        name[length] = '\0';
+        if (!emit_entry(emit, context, FD_LINK_INODE_BASE + cookie - 2, vfs::TypeSymlink, name, cookie + 1))
+            return cookie;
+    }
+    return cookie;
+}
+
+} // namespace fs

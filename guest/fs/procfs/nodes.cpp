@@ -1,0 +1,259 @@
+// procfs vnodes: attributes, table-driven directories, generated files and symlinks, and
+// the text buffer generators write into.
+#include "procfs_nodes.h"
+
+#include <kernel/format.h>
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace fs {
+
+TextBuffer::~TextBuffer() { lib::deallocate(m_data); }
+
+bool TextBuffer::reserve(size_t more)
+{
+    if (m_failed)
+        return false;
+    if (m_length + more <= m_capacity)
+        return true;
+    size_t capacity = m_capacity ? m_capacity : 256;
+    while (capacity < m_length + more)
+        capacity *= 2;
+    auto* data = static_cast<char*>(lib::allocate(capacity));
+    if (!data) {
+        m_failed = true;
+        return false;
+    }
+    if (m_length)
+        memcpy(data, m_data, m_length);
+    lib::deallocate(m_data);
+    m_data = data;
+    m_capacity = capacity;
+    return true;
+}
+
+void TextBuffer::append(const char* text, size_t length)
+{
+    if (length == 0 || !reserve(length))
+        return;
+    memcpy(m_data + m_length, text, length);
+    m_length += length;
+}
+
+void TextBuffer::append(const char* c_string)
+{
+    size_t length = 0;
+    while (c_string[length])
+        ++length;
+    append(c_string, length);
+}
+
+void TextBuffer::appendf(const char* fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    va_list again;
+    va_copy(again, args);
+    // First into the free space (format always wants room for its NUL); if that was too
+    // small, grow to the measured length and format again.
+    size_t room = m_failed ? 0 : m_capacity - m_length;
+    size_t needed = kernel::vformat(room ? m_data + m_length : nullptr, room, fmt, args);
+    if (needed < room) {
+        m_length += needed;
+    } else if (reserve(needed + 1)) {
+        kernel::vformat(m_data + m_length, needed + 1, fmt, again);
+        m_length += needed;
+    }
+    va_end(again);
+    va_end(args);
+}
+
+void TextBuffer::swap(TextBuffer& other)
+{
+    char* data = m_data;
+    size_t length = m_length, capacity = m_capacity;
+    bool failed = m_failed;
+    m_data = other.m_data;
+    m_length = other.m_length;
+    m_capacity = other.m_capacity;
+    m_failed = other.m_failed;
+    other.m_data = data;
+    other.m_length = length;
+    other.m_capacity = capacity;
+    other.m_failed = failed;
+}
+
+bool emit_entry(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, const char* name, uint64_t next_cookie)
+{
+    vfs::DirectoryEntry entry {};
+    entry.inode = inode;
+    entry.type = static_cast<uint8_t>((mode & vfs::TypeMask) >> 12);
+    lib::StringView(name).copy_to(entry.name, sizeof(entry.name));
+    return emit(context, entry, next_cookie);
+}
+
+lib::ErrorOr<vfs::Attributes> ProcNode::attributes()
+{
+    vfs::Attributes attributes {};
+    attributes.device = ProcFs::DEVICE_NUMBER;
+    attributes.inode = m_inode;
+    attributes.mode = m_mode;
+    attributes.link_count = link_count();
+    attributes.block_size = 1024;
+    attributes.access_time = attributes.modify_time = attributes.change_time = m_fs->mount_time();
+    return attributes; // uid, gid, size (0, as Linux reports) and blocks stay zero
+}
+
+namespace {
+
+uint32_t mode_of(const ProcEntry& entry)
+{
+    switch (entry.kind) {
+    case ProcKind::File:
+        return vfs::TypeRegular | entry.permissions;
+    case ProcKind::Symlink:
+        return vfs::TypeSymlink | entry.permissions;
+    default:
+        return vfs::TypeDirectory | entry.permissions;
+    }
+}
+
+} // namespace
+
+ProcDirectory::ProcDirectory(ProcFs& fs, const ProcEntry& entry, uint64_t parent_inode)
+    : ProcNode(fs, entry.inode, mode_of(entry))
+    , m_entry(&entry)
+    , m_parent_inode(parent_inode)
+{
+}
+
+ProcDirectory::~ProcDirectory()
+{
+    if (!m_children)
+        return;
+    for (size_t i = 0; i < m_entry->child_count; ++i)
+        m_children[i].~RefPtr();
+    lib::deallocate(m_children);
+}
+
+lib::RefPtr<ProcDirectory> ProcDirectory::build(ProcFs& fs, const ProcEntry& entry, uint64_t parent_inode)
+{
+    auto directory = lib::make_ref<ProcDirectory>(fs, entry, parent_inode);
+    if (!directory)
+        return nullptr;
+    void* memory = lib::allocate(entry.child_count * sizeof(lib::RefPtr<vfs::Vnode>));
+    if (!memory)
+        return nullptr;
+    auto* children = static_cast<lib::RefPtr<vfs::Vnode>*>(memory);
+    for (size_t i = 0; i < entry.child_count; ++i)
+        new (&children[i]) lib::RefPtr<vfs::Vnode>();
+    directory->m_children = children; // from here on the destructor frees them
+    for (size_t i = 0; i < entry.child_count; ++i) {
+        const ProcEntry& child = entry.children[i];
+        switch (child.kind) {
+        case ProcKind::File:
+            children[i] = lib::make_ref<ProcFile>(fs, child);
+            break;
+        case ProcKind::Symlink:
+            children[i] = lib::make_ref<ProcSymlink>(fs, child);
+            break;
+        case ProcKind::Directory:
+            children[i] = build(fs, child, entry.inode);
+            break;
+        case ProcKind::FdDirectory:
+            children[i] = lib::make_ref<ProcFdDirectory>(fs, child.inode, entry.inode);
+            break;
+        }
+        if (!children[i])
+            return nullptr;
+    }
+    return directory;
+}
+
+uint32_t ProcDirectory::link_count() const
+{
+    uint32_t count = 2;
+    for (size_t i = 0; i < m_entry->child_count; ++i)
+        if (m_entry->children[i].kind == ProcKind::Directory || m_entry->children[i].kind == ProcKind::FdDirectory)
+            ++count;
+    return count;
+}
+
+lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcDirectory::lookup(lib::StringView name)
+{
+    for (size_t i = 0; i < m_entry->child_count; ++i)
+        if (lib::StringView(m_entry->children[i].name) == name)
+            return m_children[i];
+    return ENOENT;
+}
+
+lib::ErrorOr<uint64_t> ProcDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
+{
+    if (cookie == 0) {
+        if (!emit_entry(emit, context, m_inode, m_mode, ".", 1))
+            return cookie;
+        cookie = 1;
+    }
+    if (cookie == 1) {
+        if (!emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
+            return cookie;
+        cookie = 2;
+    }
+    for (; cookie - 2 < m_entry->child_count; ++cookie) {
+        const ProcEntry& child = m_entry->children[cookie - 2];
+        if (!emit_entry(emit, context, child.inode, mode_of(child), child.name, cookie + 1))
+            return cookie;
+    }
+    return cookie;
+}
+
+ProcFile::ProcFile(ProcFs& fs, const ProcEntry& entry) : ProcNode(fs, entry.inode, mode_of(entry)), m_generate(entry.generate) {}
+
+lib::ErrorOr<size_t> ProcFile::read(uint64_t offset, void* buffer, size_t length)
+{
+    // A read from the start takes a new snapshot; later offsets read the same one, so a
+    // program reading in pieces sees one consistent text.
+    if (offset == 0 || !m_generated) {
+        TextBuffer fresh;
+        TRY(m_generate(*m_fs, fresh));
+        if (fresh.failed())
+            return ENOMEM;
+        m_snapshot.swap(fresh);
+        m_generated = true;
+    }
+    if (offset >= m_snapshot.length())
+        return 0;
+    size_t available = m_snapshot.length() - static_cast<size_t>(offset);
+    size_t count = length < available ? length : available;
+    memcpy(buffer, m_snapshot.data() + offset, count);
+    return count;
+}
+
+lib::ErrorOr<void> ProcFile::open(uint32_t)
+{
+    ++m_open_count;
+    return {};
+}
+
+void ProcFile::close()
+{
+    if (m_open_count > 0 && --m_open_count > 0)
+        return;
+    TextBuffer empty;
+    m_snapshot.swap(empty);
+    m_generated = false;
+}
+
+ProcSymlink::ProcSymlink(ProcFs& fs, const ProcEntry& entry) : ProcNode(fs, entry.inode, mode_of(entry)), m_generate(entry.generate) {}
+
+lib::ErrorOr<size_t> ProcSymlink::read_link(char* buffer, size_t size)
+{
+    TextBuffer target;
+    TRY(m_generate(*m_fs, target));
+    if (target.failed())
+        return ENOMEM;
+    memcpy(buffer, target.data(), size < target.length() ? size : target.length());
+    return target.length();
+}
+
+} // namespace fs

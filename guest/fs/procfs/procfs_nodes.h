@@ -1,0 +1,172 @@
+// The vnodes of procfs: table-driven directories, generated files and symlinks, and the
+// per-descriptor links of /proc/1/fd; plus the text buffer the generators write into.
+#pragma once
+
+#include <fs/procfs.h>
+#include <lib/errno_codes.h>
+#include <stdarg.h>
+
+namespace fs {
+
+// A growable text buffer. Running out of memory sticks: later appends do nothing and
+// failed() says so, so generators can append freely and check once.
+class TextBuffer {
+public:
+    TextBuffer() = default;
+    ~TextBuffer();
+    TextBuffer(const TextBuffer&) = delete;
+    TextBuffer& operator=(const TextBuffer&) = delete;
+
+    void append(const char* text, size_t length);
+    void append(const char* c_string);
+    void append_byte(char c) { append(&c, 1); }
+    void appendf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+    void swap(TextBuffer& other);
+    void clear() { m_length = 0; m_failed = false; }
+
+    const char* data() const { return m_data; }
+    size_t length() const { return m_length; }
+    bool failed() const { return m_failed; }
+
+private:
+    bool reserve(size_t more);
+
+    char* m_data { nullptr };
+    size_t m_length { 0 };
+    size_t m_capacity { 0 };
+    bool m_failed { false };
+};
+
+// Writes a file's contents or a symlink's target.
+using Generator = lib::ErrorOr<void> (*)(ProcFs&, TextBuffer&);
+
+enum class ProcKind : uint8_t { File, Symlink, Directory, FdDirectory };
+
+// One name in a fixed directory. Inode numbers are fixed here, so they are stable per path.
+struct ProcEntry {
+    const char* name;
+    uint64_t inode;
+    ProcKind kind;
+    uint32_t permissions;
+    Generator generate;         // File, Symlink
+    const ProcEntry* children;  // Directory
+    size_t child_count;
+};
+
+inline constexpr uint64_t ROOT_INODE = 1;
+inline constexpr uint64_t FD_LINK_INODE_BASE = 0x10000; // + the descriptor
+
+// The root directory's table (procfs.cpp).
+extern const ProcEntry g_root_entry;
+
+class ProcNode : public vfs::Vnode {
+public:
+    ProcNode(ProcFs& fs, uint64_t inode, uint32_t mode) : m_fs(&fs), m_inode(inode), m_mode(mode) {}
+
+    lib::ErrorOr<vfs::Attributes> attributes() override;
+    lib::ErrorOr<void> set_attributes(const vfs::AttributeChange&) override { return EROFS; }
+    vfs::FileSystem& file_system() override { return *m_fs; }
+
+protected:
+    virtual uint32_t link_count() const { return 1; }
+
+    ProcFs* m_fs;
+    uint64_t m_inode;
+    uint32_t m_mode;
+};
+
+// A directory of fixed entries. Its children are made once, at mount, and live as long as
+// it does: the path walk's entry cache keys on directory addresses.
+class ProcDirectory final : public ProcNode {
+public:
+    // The whole tree under `entry`; null when out of memory.
+    static lib::RefPtr<ProcDirectory> build(ProcFs&, const ProcEntry& entry, uint64_t parent_inode);
+
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> lookup(lib::StringView name) override;
+    lib::ErrorOr<uint64_t> read_directory(uint64_t cookie, EntrySink emit, void* context) override;
+
+    ProcDirectory(ProcFs& fs, const ProcEntry& entry, uint64_t parent_inode);
+    ~ProcDirectory() override;
+
+protected:
+    uint32_t link_count() const override;
+
+private:
+    const ProcEntry* m_entry;
+    uint64_t m_parent_inode;
+    lib::RefPtr<vfs::Vnode>* m_children { nullptr }; // one per table entry
+};
+
+// A regular file whose text is generated when a read starts at offset 0 (or is the first).
+class ProcFile final : public ProcNode {
+public:
+    ProcFile(ProcFs& fs, const ProcEntry& entry);
+
+    lib::ErrorOr<size_t> read(uint64_t offset, void* buffer, size_t length) override;
+    lib::ErrorOr<size_t> write(uint64_t, const void*, size_t) override { return EROFS; }
+    // The snapshot is dropped when the last open file description closes.
+    lib::ErrorOr<void> open(uint32_t) override;
+    void close() override;
+
+private:
+    Generator m_generate;
+    TextBuffer m_snapshot;
+    bool m_generated { false };
+    uint32_t m_open_count { 0 };
+};
+
+class ProcSymlink final : public ProcNode {
+public:
+    ProcSymlink(ProcFs& fs, const ProcEntry& entry);
+    lib::ErrorOr<size_t> read_link(char* buffer, size_t size) override;
+
+private:
+    Generator m_generate;
+};
+
+// /proc/1/fd: one symlink per open descriptor (fd_directory.cpp).
+class ProcFdDirectory final : public ProcNode {
+public:
+    ProcFdDirectory(ProcFs& fs, uint64_t inode, uint64_t parent_inode);
+
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> lookup(lib::StringView name) override;
+    lib::ErrorOr<uint64_t> read_directory(uint64_t cookie, EntrySink emit, void* context) override;
+
+protected:
+    uint32_t link_count() const override { return 2; }
+
+private:
+    uint64_t m_parent_inode;
+};
+
+// Copies `name` into a directory entry and hands it to `emit`.
+bool emit_entry(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, const char* name, uint64_t next_cookie);
+
+// Generators: process_files.cpp (for /proc/1), system_files.cpp and cpuinfo.cpp.
+lib::ErrorOr<void> generate_self(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_mounts_link(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_exe(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_cwd(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_root(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_cmdline(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_environ(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_comm(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_maps(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_status(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_stat(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_statm(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_mounts(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_mountinfo(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_cpuinfo(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_meminfo(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_uptime(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_loadavg(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_version(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_system_stat(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_osrelease(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_ostype(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_hostname(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_pid_max(ProcFs&, TextBuffer&);
+lib::ErrorOr<void> generate_overcommit_memory(ProcFs&, TextBuffer&);
+
+} // namespace fs
