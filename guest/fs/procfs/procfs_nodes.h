@@ -67,8 +67,19 @@ public:
     lib::ErrorOr<void> set_attributes(const vfs::AttributeChange&) override { return EROFS; }
     vfs::FileSystem& file_system() override { return *m_fs; }
 
+    // Nothing can be created, removed or renamed in /proc.
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> create(lib::StringView, uint32_t) override { return refuse(); }
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> make_directory(lib::StringView, uint32_t) override { return refuse(); }
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> make_symlink(lib::StringView, lib::StringView) override { return refuse(); }
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> make_node(lib::StringView, uint32_t, uint64_t) override { return refuse(); }
+    lib::ErrorOr<void> link(lib::StringView, vfs::Vnode&) override { return refuse(); }
+    lib::ErrorOr<void> unlink(lib::StringView) override { return refuse(); }
+    lib::ErrorOr<void> remove_directory(lib::StringView) override { return refuse(); }
+    lib::ErrorOr<void> rename(lib::StringView, vfs::Vnode&, lib::StringView, uint32_t) override { return refuse(); }
+
 protected:
     virtual uint32_t link_count() const { return 1; }
+    lib::Error refuse() const { return (m_mode & vfs::TypeMask) == vfs::TypeDirectory ? EROFS : ENOTDIR; }
 
     ProcFs* m_fs;
     uint64_t m_inode;
