@@ -53,6 +53,10 @@ size_t strlen(const char* s)
 
 void __cxa_pure_virtual() { kernel::panic("pure virtual call"); }
 
+// Destructors of globals would run at exit; the kernel never exits normally.
+int atexit(void (*)()) { return 0; }
+int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+
 } // extern "C"
 
 namespace lib {

@@ -5,6 +5,10 @@
 #include <kernel/log.h>
 #include <kernel/memory.h>
 #include <kernel/traps.h>
+#include <kernel/format.h>
+#include <kernel/mounts.h>
+#include <lib/errno_codes.h>
+#include <linux/console.h>
 #include <linux/initial_stack.h>
 #include <linux/process.h>
 #include <linux/program_loader.h>
@@ -105,9 +109,17 @@ void main()
     log_step("memory ready");
 
     linux::Process& process = linux::current_process();
+    auto mounted = mount_file_systems();
+    if (mounted.is_error()) {
+        char message[96];
+        format(message, sizeof(message), "cannot mount the root file system: %s", lib::errno_message(mounted.error()));
+        fail_to_start(uabi::ExitKind::KernelFailed, message);
+    }
+    log_step("file systems mounted");
     for (int fd = 0; fd < 3; ++fd) {
-        auto* console = linux::new_console_file(fd);
-        if (!console || process.files.install_at(fd, console, false).is_error())
+        auto vnode = linux::console_vnode(fd);
+        auto file = vnode ? vfs::OpenFile::create(vnode, fd == 0 ? vfs::ReadOnly : vfs::WriteOnly, "/dev/console") : lib::ErrorOr<lib::RefPtr<vfs::OpenFile>>(ENOMEM);
+        if (file.is_error() || process.files.install_at(fd, file.value(), false).is_error())
             panic("out of memory at boot");
     }
     auto* regions = static_cast<mm::Region*>(mm::kmalloc(MAX_REGIONS * sizeof(mm::Region)));
@@ -129,7 +141,7 @@ void main()
     mm::AddressSpace& space = *process.address_space;
     auto loaded = linux::load_program(file.value(), space, random_word(boot, 0), failure);
     if (loaded.is_error())
-        fail_to_start(loaded.error() == 12 /* ENOMEM */ ? uabi::ExitKind::OutOfMemory : uabi::ExitKind::NotExecutable, failure.message);
+        fail_to_start(loaded.error() == ENOMEM.code ? uabi::ExitKind::OutOfMemory : uabi::ExitKind::NotExecutable, failure.message);
     process.program_break_start = process.program_break = loaded.value().program_break;
     log_step("program loaded");
 

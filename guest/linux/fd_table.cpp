@@ -1,19 +1,17 @@
 // File descriptor tables (see linux/fd_table.h).
 #include <lib/errno_codes.h>
 #include <linux/fd_table.h>
-#include <linux/host_file.h>
-#include <mm/heap.h>
 
 namespace linux {
 
-OpenFile* FdTable::get(int fd) const
+lib::RefPtr<vfs::OpenFile> FdTable::get(int fd) const
 {
     if (fd < 0 || fd >= MAX_FDS)
         return nullptr;
     return m_files[fd];
 }
 
-lib::ErrorOr<int> FdTable::install(OpenFile* file, int minimum, bool close_on_exec)
+lib::ErrorOr<int> FdTable::install(lib::RefPtr<vfs::OpenFile> file, int minimum, bool close_on_exec)
 {
     if (minimum < 0 || minimum >= MAX_FDS)
         return EINVAL;
@@ -27,12 +25,10 @@ lib::ErrorOr<int> FdTable::install(OpenFile* file, int minimum, bool close_on_ex
     return EMFILE;
 }
 
-lib::ErrorOr<void> FdTable::install_at(int fd, OpenFile* file, bool close_on_exec)
+lib::ErrorOr<void> FdTable::install_at(int fd, lib::RefPtr<vfs::OpenFile> file, bool close_on_exec)
 {
     if (fd < 0 || fd >= MAX_FDS)
         return EBADF;
-    if (m_files[fd])
-        release(m_files[fd]);
     m_files[fd] = file;
     m_close_on_exec[fd] = close_on_exec;
     return {};
@@ -40,32 +36,19 @@ lib::ErrorOr<void> FdTable::install_at(int fd, OpenFile* file, bool close_on_exe
 
 lib::ErrorOr<void> FdTable::close(int fd)
 {
-    OpenFile* file = get(fd);
-    if (!file)
+    if (!get(fd))
         return EBADF;
-    m_files[fd] = nullptr;
+    m_files[fd].clear();
     m_close_on_exec[fd] = false;
-    release(file);
     return {};
 }
 
-OpenFile* new_console_file(int console_fd)
+int FdTable::highest_open() const
 {
-    auto* file = static_cast<OpenFile*>(mm::kmalloc(sizeof(OpenFile)));
-    if (!file)
-        return nullptr;
-    *file = { FileKind::Console, console_fd, -1, 0, console_fd == 0 ? 0u : 1u, 0, nullptr, 1 };
-    return file;
-}
-
-void release(OpenFile* file)
-{
-    if (--file->references > 0)
-        return;
-    if (file->kind == FileKind::HostFile)
-        host_file::close(file->handle);
-    mm::kfree(file->path);
-    mm::kfree(file);
+    for (int fd = MAX_FDS - 1; fd >= 0; --fd)
+        if (m_files[fd])
+            return fd;
+    return -1;
 }
 
 } // namespace linux

@@ -4,7 +4,7 @@
 #include <kernel/layout.h>
 #include <lib/errno_codes.h>
 #include <linux/elf.h>
-#include <linux/host_file.h>
+#include <linux/file_syscalls.h>
 #include <linux/program_loader.h>
 #include <platform/platform.h>
 
@@ -24,20 +24,18 @@ constexpr uint64_t PIE_RANDOM_PAGES = 1 << 16; // up to 256 MiB of randomisation
 
 lib::ErrorOr<ProgramFile> open_program(const char* path)
 {
+    static vfs::WalkResult walk;
+    TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
     ProgramFile file {};
-    size_t length = strlen(path);
-    if (length >= sizeof(file.path))
-        return ENAMETOOLONG;
-    memcpy(file.path, path, length + 1);
-    file.handle = TRY(host_file::open(path));
-    auto status = host_file::stat(file.handle);
-    if (status.is_error() || (status.value().mode & S_IFMT) != S_IFREG || !(status.value().mode & 0111)) {
-        host_file::close(file.handle);
-        if (status.is_error())
-            return lib::Error(status.error());
-        return (status.value().mode & S_IFMT) == S_IFDIR ? EISDIR : EACCES;
-    }
-    file.size = static_cast<uint64_t>(status.value().size);
+    file.vnode = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    auto status = TRY(file.vnode->attributes());
+    if ((status.mode & S_IFMT) != S_IFREG || !(status.mode & 0111))
+        return (status.mode & S_IFMT) == S_IFDIR ? EISDIR : EACCES;
+    size_t length = strlen(walk.canonical);
+    memcpy(file.path, walk.canonical, length + 1);
+    file.size = static_cast<uint64_t>(status.size);
     return file;
 }
 
@@ -104,7 +102,7 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
 {
     failure.not_found = false;
     static uint8_t header[HEADER_BYTES];
-    size_t got = TRY(host_file::read(file.handle, header, sizeof(header), 0));
+    size_t got = TRY(file.vnode->read(0, header, sizeof(header)));
     const char* reason = "";
     auto parsed = parse_elf(header, got, file.size, &reason);
     if (parsed.is_error()) {
@@ -129,7 +127,7 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
         const ElfSegment& segment = image.segments[i];
         uint64_t start = segment.virtual_address + bias;
         TRY(map_missing(space, page_round_down(start), page_round_up(start + segment.memory_size)));
-        size_t got = TRY(host_file::read_into_pages(space, file.handle, start, segment.file_size, segment.file_offset));
+        size_t got = TRY(read_into_pages(space, *file.vnode, start, segment.file_size, segment.file_offset));
         if (got != segment.file_size)
             return EIO; // parse_elf checked the segment lies within the file: it shrank
     }

@@ -1,6 +1,6 @@
 // brk, mmap, munmap, mprotect, madvise.
 #include <kernel/layout.h>
-#include <linux/host_file.h>
+#include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
@@ -19,11 +19,12 @@ constexpr uint64_t PROT_ALL = 7;
 constexpr int MADV_DONTNEED = 4;
 
 // Fills a fresh mapping with file contents; the rest of the last page stays zero.
-lib::ErrorOr<void> fill_from_file(mm::AddressSpace& space, OpenFile& file, uint64_t start, uint64_t length, uint64_t offset)
+lib::ErrorOr<void> fill_from_file(mm::AddressSpace& space, vfs::Vnode& vnode, uint64_t start, uint64_t length, uint64_t offset)
 {
-    auto status = TRY(host_file::stat(file.handle));
-    uint64_t available = static_cast<uint64_t>(status.size) > offset ? static_cast<uint64_t>(status.size) - offset : 0;
-    TRY(host_file::read_into_pages(space, file.handle, start, length < available ? length : available, offset));
+    auto attributes = TRY(vnode.attributes());
+    uint64_t size = static_cast<uint64_t>(attributes.size);
+    uint64_t available = size > offset ? size - offset : 0;
+    TRY(read_into_pages(space, vnode, start, length < available ? length : available, offset));
     return {};
 }
 
@@ -45,15 +46,18 @@ SyscallResult sys_mmap(SyscallArguments& a)
     Process& process = current_process();
     mm::AddressSpace& space = *process.address_space;
 
-    OpenFile* file = nullptr;
+    lib::RefPtr<vfs::OpenFile> file;
     if (!(flags & MAP_ANONYMOUS)) {
         file = process.files.get(fd);
-        if (!file)
+        if (!file || (file->flags() & vfs::Path))
             return EBADF;
-        if (file->kind != FileKind::HostFile || (file->mode & 0170000) == 0040000)
-            return ENODEV;
-        if (type != MAP_PRIVATE && (protection & platform::ProtWrite))
-            return EACCES; // ROOTFS is read-only
+        if (file->vnode().type() != vfs::TypeRegular)
+            return file->vnode().is_directory() ? ENODEV : EACCES;
+        if (!file->can_read())
+            return EACCES;
+        // FIXME: MAP_SHARED file mappings are private copies: writes do not reach the file.
+        if (type != MAP_PRIVATE && (protection & platform::ProtWrite) && !file->can_write())
+            return EACCES;
     }
 
     uint64_t start;
@@ -75,7 +79,7 @@ SyscallResult sys_mmap(SyscallArguments& a)
     int initial = file ? (platform::ProtRead | platform::ProtWrite) : static_cast<int>(protection);
     TRY(space.map_anonymous(start, length, initial));
     if (file) {
-        auto filled = fill_from_file(space, *file, start, length, offset);
+        auto filled = fill_from_file(space, file->vnode(), start, length, offset);
         if (!filled.is_error())
             filled = space.protect(start, length, static_cast<int>(protection));
         if (filled.is_error()) {

@@ -1,8 +1,7 @@
 // exit, exit_group, the id calls, set_tid_address, set_robust_list, arch_prctl, rlimits,
-// scheduler affinity, getcwd, chdir, umask, getrusage, times.
+// scheduler affinity, umask, getrusage, times.
 #include <hv/hypercall.h>
 #include <linux/file_syscalls.h>
-#include <linux/host_file.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
@@ -139,29 +138,6 @@ SyscallResult sys_sched_setaffinity(SyscallArguments&) { return 0; }
 
 // int sched_yield(void);
 SyscallResult sys_sched_yield(SyscallArguments&) { return 0; }
-
-// char *getcwd(char *buf, size_t size);  (the raw syscall returns the length with its NUL)
-SyscallResult sys_getcwd(SyscallArguments& a)
-{
-    const char* cwd = current_process().cwd;
-    size_t length = strlen(cwd) + 1;
-    if (a[1] < length)
-        return ERANGE;
-    TRY(copy_to_user(a[0], cwd, length));
-    return static_cast<int64_t>(length);
-}
-
-// int chdir(const char *path);
-SyscallResult sys_chdir(SyscallArguments& a)
-{
-    char path[PATH_LENGTH_MAX];
-    TRY(resolve_user_path(AT_FDCWD, a[0], path));
-    auto status = TRY(host_file::stat_path(path));
-    if ((status.mode & 0170000) != 0040000)
-        return ENOTDIR;
-    memcpy(current_process().cwd, path, strlen(path) + 1);
-    return 0;
-}
 
 // mode_t umask(mode_t mask);
 SyscallResult sys_umask(SyscallArguments& a)

@@ -1,18 +1,13 @@
-// read, write, readv, writev, pread64, pwrite64, lseek.
-#include <hv/hypercall.h>
-#include <linux/host_file.h>
+// read, write, readv, writev, pread64, pwrite64, preadv, pwritev, preadv2, pwritev2, lseek,
+// sendfile, copy_file_range, splice.
+#include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
-#include <linux/user_memory.h>
-
-extern "C" void* memcpy(void*, const void*, size_t);
 
 namespace linux {
 
 namespace {
 
-constexpr int SIGPIPE = 13;
-constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
 constexpr int IOV_MAX = 1024;
 
 struct IoVector {
@@ -20,205 +15,197 @@ struct IoVector {
     uint64_t length;
 };
 
-lib::ErrorOr<OpenFile*> file_for(uint64_t fd)
-{
-    OpenFile* file = current_process().files.get(static_cast<int>(fd));
-    if (!file)
-        return EBADF;
-    return file;
-}
+IoVector g_vectors[IOV_MAX];
 
-// Reads from `file` at `offset` straight into program memory.
-SyscallResult read_into_user(OpenFile& file, UserAddress buffer, uint64_t length, uint64_t offset)
-{
-    if (!is_user_range(buffer, length))
-        return EFAULT;
-    if (file.kind == FileKind::Console) {
-        if (file.console_fd != 0)
-            return EBADF;
-        uint8_t* bounce = hv::physical(uabi::BOUNCE_BUFFER_GPA);
-        // At most one bounce buffer per call: a short read, as from a pipe.
-        uint64_t chunk = length < uabi::BOUNCE_BUFFER_SIZE ? length : uabi::BOUNCE_BUFFER_SIZE;
-        uabi::ConsoleRequest console { 0, 0, uabi::BOUNCE_BUFFER_GPA, chunk };
-        int64_t got = TRY(hv::result_of(hv::call(uabi::Hypercall::Console, console)));
-        TRY(copy_to_user(buffer, bounce, static_cast<size_t>(got)));
-        return got;
-    }
-    if ((file.mode & 0170000) == 0040000)
-        return EISDIR;
-    uint64_t done = 0;
-    while (done < length) {
-        uint64_t chunk = length - done < uabi::BOUNCE_BUFFER_SIZE ? length - done : uabi::BOUNCE_BUFFER_SIZE;
-        auto got = host_file::read_physical(file.handle, uabi::BOUNCE_BUFFER_GPA, chunk, offset + done);
-        if (got.is_error())
-            return done ? SyscallResult(static_cast<int64_t>(done)) : SyscallResult(lib::Error(got.error()));
-        TRY(copy_to_user(buffer + done, hv::physical(uabi::BOUNCE_BUFFER_GPA), got.value()));
-        done += got.value();
-        if (got.value() < chunk)
-            break;
-    }
-    return static_cast<int64_t>(done);
-}
-
-// Writes program memory to `file`; console writes gather up to one bounce buffer per hypercall.
-SyscallResult write_from_user(OpenFile& file, const IoVector* vectors, int count)
-{
-    if (file.kind != FileKind::Console || file.console_fd == 0)
-        return EBADF; // FIXME: issue 4 makes files writable through the overlay
-    uint8_t* bounce = hv::physical(uabi::BOUNCE_BUFFER_GPA);
-    uint64_t total = 0, staged = 0;
-    auto flush = [&]() -> lib::ErrorOr<void> {
-        if (staged == 0)
-            return {};
-        uabi::ConsoleRequest console { static_cast<uint32_t>(file.console_fd), 0, uabi::BOUNCE_BUFFER_GPA, staged };
-        int64_t written = hv::call(uabi::Hypercall::Console, console);
-        if (written == -EPIPE.code)
-            raise_signal(SIGPIPE); // kills the program unless it ignores SIGPIPE
-        if (written < 0)
-            return lib::Error(static_cast<int>(-written));
-        total += static_cast<uint64_t>(written);
-        staged = 0;
-        return {};
-    };
-    for (int i = 0; i < count; ++i) {
-        uint64_t done = 0;
-        while (done < vectors[i].length) {
-            uint64_t room = uabi::BOUNCE_BUFFER_SIZE - staged;
-            uint64_t chunk = vectors[i].length - done < room ? vectors[i].length - done : room;
-            auto copied = copy_from_user(bounce + staged, vectors[i].base + done, chunk);
-            if (copied.is_error()) {
-                if (total + staged == 0)
-                    return EFAULT;
-                (void)flush();
-                return static_cast<int64_t>(total);
-            }
-            staged += chunk;
-            done += chunk;
-            if (staged == uabi::BOUNCE_BUFFER_SIZE) {
-                auto flushed = flush();
-                if (flushed.is_error())
-                    return total ? SyscallResult(static_cast<int64_t>(total)) : SyscallResult(lib::Error(flushed.error()));
-            }
-        }
-    }
-    auto flushed = flush();
-    if (flushed.is_error() && total == 0)
-        return lib::Error(flushed.error());
-    return static_cast<int64_t>(total);
-}
-
-lib::ErrorOr<int> read_vectors(UserAddress address, uint64_t count, IoVector* vectors)
+lib::ErrorOr<int> read_vectors(UserAddress address, uint64_t count)
 {
     if (count > IOV_MAX)
         return EINVAL;
-    TRY(copy_from_user(vectors, address, count * sizeof(IoVector)));
+    TRY(copy_from_user(g_vectors, address, count * sizeof(IoVector)));
     uint64_t total = 0;
     for (uint64_t i = 0; i < count; ++i) {
-        if (vectors[i].length > INT64_MAX - total)
+        if (g_vectors[i].length > static_cast<uint64_t>(INT64_MAX) - total)
             return EINVAL;
-        total += vectors[i].length;
+        total += g_vectors[i].length;
     }
     return static_cast<int>(count);
 }
 
-IoVector g_vectors[IOV_MAX];
+lib::ErrorOr<lib::RefPtr<vfs::OpenFile>> positional_file(uint64_t fd, int64_t offset)
+{
+    auto file = TRY(file_for(fd));
+    if (!vfs::is_seekable(file->vnode()))
+        return ESPIPE;
+    if (offset < 0)
+        return EINVAL;
+    return file;
+}
+
+// The vector calls: `offset` < 0 means the file offset.
+SyscallResult vectored(bool writing, uint64_t fd, UserAddress vectors, uint64_t count, int64_t offset)
+{
+    auto file = TRY(file_for(fd));
+    int vector_count = TRY(read_vectors(vectors, count));
+    int64_t total = 0;
+    for (int i = 0; i < vector_count; ++i) {
+        if (g_vectors[i].length == 0)
+            continue;
+        int64_t at = offset < 0 ? -1 : offset + total;
+        auto moved = writing ? write_from_user(*file, g_vectors[i].base, g_vectors[i].length, at)
+                             : read_to_user(*file, g_vectors[i].base, g_vectors[i].length, at);
+        if (moved.is_error())
+            return total ? SyscallResult(total) : SyscallResult(lib::Error(moved.error()));
+        total += static_cast<int64_t>(moved.value());
+        if (moved.value() < g_vectors[i].length)
+            break;
+    }
+    return total;
+}
+
+// Copies between two open files through the transfer buffer (sendfile, copy_file_range,
+// splice). `in_offset` / `out_offset`: a program pointer to an offset to use and update, or 0
+// for the file offset.
+SyscallResult copy_between(uint64_t in_fd, UserAddress in_offset, uint64_t out_fd, UserAddress out_offset, uint64_t length)
+{
+    auto in = TRY(file_for(in_fd));
+    auto out = TRY(file_for(out_fd));
+    if (!in->can_read() || !out->can_write())
+        return EBADF;
+    int64_t in_position = in_offset ? TRY(read_user<int64_t>(in_offset)) : -1;
+    int64_t out_position = out_offset ? TRY(read_user<int64_t>(out_offset)) : -1;
+    if ((in_offset && in_position < 0) || (out_offset && out_position < 0))
+        return EINVAL;
+    static uint8_t buffer[65536];
+    uint64_t done = 0;
+    while (done < length) {
+        size_t chunk = length - done < sizeof(buffer) ? length - done : sizeof(buffer);
+        auto got = in_position >= 0 ? in->vnode().read(static_cast<uint64_t>(in_position), buffer, chunk) : in->read(buffer, chunk);
+        if (got.is_error()) {
+            if (done)
+                break;
+            return lib::Error(got.error());
+        }
+        if (got.value() == 0)
+            break;
+        auto put = out_position >= 0 ? out->vnode().write(static_cast<uint64_t>(out_position), buffer, got.value()) : out->write(buffer, got.value());
+        if (put.is_error()) {
+            if (done)
+                break;
+            return lib::Error(put.error());
+        }
+        if (in_position >= 0)
+            in_position += static_cast<int64_t>(got.value());
+        if (out_position >= 0)
+            out_position += static_cast<int64_t>(put.value());
+        done += put.value();
+        if (put.value() < got.value() || got.value() < chunk)
+            break;
+    }
+    if (in_offset)
+        TRY(write_user(in_offset, in_position));
+    if (out_offset)
+        TRY(write_user(out_offset, out_position));
+    return static_cast<int64_t>(done);
+}
 
 } // namespace
 
 // ssize_t read(int fd, void *buf, size_t count);
 SyscallResult sys_read(SyscallArguments& a)
 {
-    OpenFile* file = TRY(file_for(a[0]));
-    int64_t got = TRY(read_into_user(*file, a[1], a[2], file->offset));
-    if (file->kind == FileKind::HostFile)
-        file->offset += static_cast<uint64_t>(got);
-    return got;
-}
-
-// ssize_t pread64(int fd, void *buf, size_t count, off_t offset);
-SyscallResult sys_pread64(SyscallArguments& a)
-{
-    OpenFile* file = TRY(file_for(a[0]));
-    if (file->kind == FileKind::Console)
-        return ESPIPE;
-    if (static_cast<int64_t>(a[3]) < 0)
-        return EINVAL;
-    return read_into_user(*file, a[1], a[2], a[3]);
-}
-
-// ssize_t readv(int fd, const struct iovec *iov, int iovcnt);
-SyscallResult sys_readv(SyscallArguments& a)
-{
-    OpenFile* file = TRY(file_for(a[0]));
-    int count = TRY(read_vectors(a[1], a[2], g_vectors));
-    int64_t total = 0;
-    for (int i = 0; i < count; ++i) {
-        auto got = read_into_user(*file, g_vectors[i].base, g_vectors[i].length, file->offset);
-        if (got.is_error())
-            return total ? SyscallResult(total) : SyscallResult(lib::Error(got.error()));
-        if (file->kind == FileKind::HostFile)
-            file->offset += static_cast<uint64_t>(got.value());
-        total += got.value();
-        if (static_cast<uint64_t>(got.value()) < g_vectors[i].length)
-            break;
-    }
-    return total;
+    auto file = TRY(file_for(a[0]));
+    return static_cast<int64_t>(TRY(read_to_user(*file, a[1], a[2], -1)));
 }
 
 // ssize_t write(int fd, const void *buf, size_t count);
 SyscallResult sys_write(SyscallArguments& a)
 {
-    OpenFile* file = TRY(file_for(a[0]));
-    IoVector vector { a[1], a[2] };
-    if (!is_user_range(a[1], a[2]))
-        return EFAULT;
-    return write_from_user(*file, &vector, 1);
+    auto file = TRY(file_for(a[0]));
+    return static_cast<int64_t>(TRY(write_from_user(*file, a[1], a[2], -1)));
 }
 
-// ssize_t writev(int fd, const struct iovec *iov, int iovcnt);
-SyscallResult sys_writev(SyscallArguments& a)
+// ssize_t pread64(int fd, void *buf, size_t count, off_t offset);
+SyscallResult sys_pread64(SyscallArguments& a)
 {
-    OpenFile* file = TRY(file_for(a[0]));
-    int count = TRY(read_vectors(a[1], a[2], g_vectors));
-    return write_from_user(*file, g_vectors, count);
+    auto file = TRY(positional_file(a[0], static_cast<int64_t>(a[3])));
+    return static_cast<int64_t>(TRY(read_to_user(*file, a[1], a[2], static_cast<int64_t>(a[3]))));
 }
 
 // ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset);
 SyscallResult sys_pwrite64(SyscallArguments& a)
 {
-    OpenFile* file = TRY(file_for(a[0]));
-    if (file->kind == FileKind::Console)
-        return ESPIPE;
-    return EBADF;
+    auto file = TRY(positional_file(a[0], static_cast<int64_t>(a[3])));
+    return static_cast<int64_t>(TRY(write_from_user(*file, a[1], a[2], static_cast<int64_t>(a[3]))));
+}
+
+// ssize_t readv(int fd, const struct iovec *iov, int iovcnt);
+SyscallResult sys_readv(SyscallArguments& a) { return vectored(false, a[0], a[1], a[2], -1); }
+
+// ssize_t writev(int fd, const struct iovec *iov, int iovcnt);
+SyscallResult sys_writev(SyscallArguments& a) { return vectored(true, a[0], a[1], a[2], -1); }
+
+// ssize_t preadv(int fd, const struct iovec *iov, int iovcnt, off_t offset);
+SyscallResult sys_preadv(SyscallArguments& a)
+{
+    TRY(positional_file(a[0], static_cast<int64_t>(a[3])));
+    return vectored(false, a[0], a[1], a[2], static_cast<int64_t>(a[3]));
+}
+
+// ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset);
+SyscallResult sys_pwritev(SyscallArguments& a)
+{
+    TRY(positional_file(a[0], static_cast<int64_t>(a[3])));
+    return vectored(true, a[0], a[1], a[2], static_cast<int64_t>(a[3]));
+}
+
+// ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);
+SyscallResult sys_preadv2(SyscallArguments& a)
+{
+    if (static_cast<int64_t>(a[3]) == -1)
+        return vectored(false, a[0], a[1], a[2], -1);
+    return sys_preadv(a);
+}
+
+// ssize_t pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags);
+SyscallResult sys_pwritev2(SyscallArguments& a)
+{
+    if (static_cast<int64_t>(a[3]) == -1)
+        return vectored(true, a[0], a[1], a[2], -1);
+    return sys_pwritev(a);
 }
 
 // off_t lseek(int fd, off_t offset, int whence);
 SyscallResult sys_lseek(SyscallArguments& a)
 {
-    OpenFile* file = TRY(file_for(a[0]));
-    if (file->kind == FileKind::Console)
+    auto file = TRY(file_for(a[0]));
+    return static_cast<int64_t>(TRY(file->seek(static_cast<int64_t>(a[1]), static_cast<int>(a[2]))));
+}
+
+// ssize_t sendfile(int out_fd, int in_fd, off_t *offset, size_t count);
+SyscallResult sys_sendfile(SyscallArguments& a) { return copy_between(a[1], a[2], a[0], 0, a[3]); }
+
+// ssize_t copy_file_range(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out, size_t len, unsigned int flags);
+SyscallResult sys_copy_file_range(SyscallArguments& a)
+{
+    if (a[5])
+        return EINVAL;
+    auto in = TRY(file_for(a[0]));
+    auto out = TRY(file_for(a[2]));
+    if (in->vnode().type() != vfs::TypeRegular || out->vnode().type() != vfs::TypeRegular)
+        return in->vnode().is_directory() || out->vnode().is_directory() ? EISDIR : EINVAL;
+    return copy_between(a[0], a[1], a[2], a[3], a[4]);
+}
+
+// ssize_t splice(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out, size_t len, unsigned int flags);
+SyscallResult sys_splice(SyscallArguments& a)
+{
+    auto in = TRY(file_for(a[0]));
+    auto out = TRY(file_for(a[2]));
+    if (in->vnode().type() != vfs::TypeFifo && out->vnode().type() != vfs::TypeFifo)
+        return EINVAL; // one side must be a pipe
+    if ((a[1] && in->vnode().type() == vfs::TypeFifo) || (a[3] && out->vnode().type() == vfs::TypeFifo))
         return ESPIPE;
-    int64_t offset = static_cast<int64_t>(a[1]);
-    int64_t base;
-    switch (static_cast<int>(a[2])) {
-    case SEEK_SET:
-        base = 0;
-        break;
-    case SEEK_CUR:
-        base = static_cast<int64_t>(file->offset);
-        break;
-    case SEEK_END: {
-        auto status = TRY(host_file::stat(file->handle));
-        base = status.size;
-        break;
-    }
-    default:
-        return EINVAL;
-    }
-    if ((offset > 0 && base > INT64_MAX - offset) || base + offset < 0)
-        return EINVAL;
-    file->offset = static_cast<uint64_t>(base + offset);
-    return static_cast<int64_t>(file->offset);
+    return copy_between(a[0], a[1], a[2], a[3], a[4]);
 }
 
 } // namespace linux

@@ -1,148 +1,212 @@
-// stat, fstat, lstat, newfstatat, access, faccessat, faccessat2, readlink, readlinkat, fsync,
-// fdatasync.
-#include <hv/hypercall.h>
+// stat, fstat, lstat, newfstatat, statx, statfs, fstatfs, access, faccessat, faccessat2,
+// readlink, readlinkat.
 #include <linux/file_syscalls.h>
-#include <linux/host_file.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
-
-extern "C" size_t strlen(const char*);
-extern "C" int memcmp(const void*, const void*, size_t);
 
 namespace linux {
 
 namespace {
 
-struct LinuxStat {
-    uint64_t dev, ino, nlink;
-    uint32_t mode, uid, gid, pad;
-    uint64_t rdev;
-    int64_t size, blksize, blocks;
-    int64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-    int64_t reserved[3];
+using namespace vfs;
+
+constexpr uint32_t STATX_BASIC_STATS = 0x7ff;
+constexpr int R_OK = 4, W_OK = 2, X_OK = 1;
+constexpr int AT_EACCESS = 0x200;
+
+struct StatxTimestamp {
+    int64_t seconds;
+    uint32_t nanoseconds;
+    int32_t reserved;
 };
-static_assert(sizeof(LinuxStat) == 144);
 
-LinuxStat from_host(const uabi::FileStatRequest& s)
-{
-    return { s.dev, s.ino, s.nlink, s.mode, s.uid, s.gid, 0, s.rdev, s.size, s.blksize, s.blocks,
-        s.atime_sec, s.atime_nsec, s.mtime_sec, s.mtime_nsec, s.ctime_sec, s.ctime_nsec, {} };
-}
+struct Statx {
+    uint32_t mask, block_size;
+    uint64_t attributes;
+    uint32_t link_count, uid, gid;
+    uint16_t mode, pad;
+    uint64_t inode, size, blocks, attributes_mask;
+    StatxTimestamp access_time, birth_time, change_time, modify_time;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t spare[14];
+};
+static_assert(sizeof(Statx) == 256 && __builtin_offsetof(Statx, rdev_major) == 128);
 
-LinuxStat console_stat(const OpenFile& file)
-{
-    bool is_terminal = hv::boot_info().flags & (uabi::BootStdinTty << file.console_fd);
-    LinuxStat s {};
-    s.dev = 0x16;
-    s.ino = 3 + static_cast<uint64_t>(file.console_fd);
-    s.nlink = 1;
-    s.mode = is_terminal ? 020620 : 010600; // a terminal, or a pipe
-    s.rdev = is_terminal ? 0x8800 : 0;
-    s.blksize = 4096;
-    return s;
-}
+struct Statfs {
+    int64_t type, block_size;
+    uint64_t blocks, blocks_free, blocks_available, files, files_free;
+    int32_t fsid[2];
+    int64_t name_length, fragment_size, flags, spare[4];
+};
+static_assert(sizeof(Statfs) == 120);
 
-SyscallResult stat_path(int dirfd, UserAddress user_path, UserAddress buffer, int flags)
+uint32_t major_of(uint64_t device) { return static_cast<uint32_t>(((device >> 8) & 0xfff) | ((device >> 32) & ~0xfffull)); }
+uint32_t minor_of(uint64_t device) { return static_cast<uint32_t>((device & 0xff) | ((device >> 12) & ~0xffull)); }
+
+SyscallResult stat_at(int dirfd, UserAddress path, UserAddress buffer, int flags)
 {
-    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | 0x800 /* AT_NO_AUTOMOUNT */))
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return EINVAL;
-    if (flags & AT_EMPTY_PATH) {
-        char first = TRY(read_user<char>(user_path));
-        if (first == '\0') {
-            OpenFile* file = current_process().files.get(dirfd);
-            if (!file)
-                return EBADF;
-            LinuxStat s = file->kind == FileKind::Console ? console_stat(*file) : from_host(TRY(host_file::stat(file->handle)));
-            TRY(write_user(buffer, s));
-            return 0;
-        }
-    }
-    char path[PATH_LENGTH_MAX];
-    TRY(resolve_user_path(dirfd, user_path, path));
-    // FIXME: AT_SYMLINK_NOFOLLOW (lstat) still follows the final symlink: issue 4.
-    auto status = TRY(host_file::stat_path(path));
-    TRY(write_user(buffer, from_host(status)));
+    static WalkResult walk;
+    WalkOptions options;
+    options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
+    TRY(resolve(dirfd, path, options, walk, flags));
+    auto node = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    TRY(write_stat(buffer, *node));
     return 0;
 }
 
-SyscallResult access_path(int dirfd, UserAddress user_path, uint64_t mode)
+SyscallResult access_at(int dirfd, UserAddress path, uint64_t mode, int flags)
 {
-    if (mode & ~7ull)
+    if (mode & ~7ull || (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
         return EINVAL;
-    char path[PATH_LENGTH_MAX];
-    TRY(resolve_user_path(dirfd, user_path, path));
-    auto status = TRY(host_file::stat_path(path));
-    // Root inside the guest: X_OK needs an execute bit somewhere (or a directory).
-    if ((mode & 1) && (status.mode & 0170000) != 0040000 && !(status.mode & 0111))
+    static WalkResult walk;
+    WalkOptions options;
+    options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
+    TRY(resolve(dirfd, path, options, walk, flags));
+    auto attributes = walk.node->attributes();
+    bool read_only = walk.mount && walk.mount->read_only;
+    walk.node.clear();
+    walk.parent.clear();
+    if (attributes.is_error())
+        return lib::Error(attributes.error());
+    // Root: reading and writing are allowed; executing needs an x bit (or a directory).
+    uint32_t file_mode = attributes.value().mode;
+    if ((mode & X_OK) && (file_mode & TypeMask) != TypeDirectory && !(file_mode & 0111))
         return EACCES;
+    if ((mode & W_OK) && read_only)
+        return EROFS;
+    (void)R_OK;
     return 0;
 }
 
-SyscallResult read_link(int dirfd, UserAddress user_path, UserAddress buffer, uint64_t size)
+SyscallResult read_link_at(int dirfd, UserAddress path, UserAddress buffer, uint64_t size)
 {
+    // readlinkat(fd, "") reads the symlink an O_PATH descriptor refers to.
+    int at_flags = dirfd == AT_FDCWD ? 0 : AT_EMPTY_PATH;
     if (static_cast<int64_t>(size) <= 0)
         return EINVAL;
-    char path[PATH_LENGTH_MAX];
-    TRY(resolve_user_path(dirfd, user_path, path));
-    if (memcmp(path, "/proc/self/exe", 15) == 0) {
-        const char* executable = current_process().executable;
-        size_t length = strlen(executable);
-        if (length > size)
-            length = size;
-        TRY(copy_to_user(buffer, executable, length));
-        return static_cast<int64_t>(length);
-    }
-    // FIXME: issue 4 reads symlinks; until then every existing path is "not a symlink".
-    TRY(host_file::stat_path(path));
-    return EINVAL;
+    static WalkResult walk;
+    WalkOptions options;
+    options.follow_last_symlink = false;
+    TRY(resolve(dirfd, path, options, walk, at_flags));
+    auto node = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    static char target[PATH_LENGTH_MAX];
+    size_t length = TRY(node->read_link(target, sizeof(target)));
+    if (length > sizeof(target))
+        length = sizeof(target);
+    if (length > size)
+        length = size;
+    TRY(copy_to_user(buffer, target, length));
+    return static_cast<int64_t>(length);
+}
+
+SyscallResult statfs_of(Vnode& node, UserAddress buffer)
+{
+    FileSystem& file_system = node.file_system();
+    Statfs result {};
+    result.type = static_cast<int64_t>(file_system.magic());
+    result.block_size = 4096;
+    result.fragment_size = 4096;
+    result.blocks = 1 << 20;
+    result.blocks_free = result.blocks_available = 1 << 19;
+    result.files = 1 << 20;
+    result.files_free = 1 << 19;
+    result.name_length = NAME_LENGTH_MAX;
+    result.flags = file_system.is_read_only() ? 1 : 0; // ST_RDONLY
+    TRY(write_user(buffer, result));
+    return 0;
 }
 
 } // namespace
 
 // int stat(const char *pathname, struct stat *statbuf);
-SyscallResult sys_stat(SyscallArguments& a) { return stat_path(AT_FDCWD, a[0], a[1], 0); }
+SyscallResult sys_stat(SyscallArguments& a) { return stat_at(AT_FDCWD, a[0], a[1], 0); }
 
 // int lstat(const char *pathname, struct stat *statbuf);
-SyscallResult sys_lstat(SyscallArguments& a) { return stat_path(AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW); }
+SyscallResult sys_lstat(SyscallArguments& a) { return stat_at(AT_FDCWD, a[0], a[1], AT_SYMLINK_NOFOLLOW); }
 
 // int newfstatat(int dirfd, const char *pathname, struct stat *statbuf, int flags);
-SyscallResult sys_newfstatat(SyscallArguments& a) { return stat_path(static_cast<int>(a[0]), a[1], a[2], static_cast<int>(a[3])); }
+SyscallResult sys_newfstatat(SyscallArguments& a) { return stat_at(static_cast<int>(a[0]), a[1], a[2], static_cast<int>(a[3])); }
 
 // int fstat(int fd, struct stat *statbuf);
 SyscallResult sys_fstat(SyscallArguments& a)
 {
-    OpenFile* file = current_process().files.get(static_cast<int>(a[0]));
-    if (!file)
-        return EBADF;
-    LinuxStat s = file->kind == FileKind::Console ? console_stat(*file) : from_host(TRY(host_file::stat(file->handle)));
-    TRY(write_user(a[1], s));
+    auto file = TRY(file_for(a[0]));
+    TRY(write_stat(a[1], file->vnode()));
     return 0;
+}
+
+// int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf);
+SyscallResult sys_statx(SyscallArguments& a)
+{
+    int flags = static_cast<int>(a[2]) & ~0x6000; // AT_STATX_SYNC_TYPE
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+        return EINVAL;
+    static WalkResult walk;
+    WalkOptions options;
+    options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
+    TRY(resolve(static_cast<int>(a[0]), a[1], options, walk, flags));
+    auto node = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    auto s = TRY(node->attributes());
+    Statx result {};
+    result.mask = STATX_BASIC_STATS;
+    result.block_size = static_cast<uint32_t>(s.block_size ? s.block_size : 4096);
+    result.link_count = s.link_count;
+    result.uid = s.uid;
+    result.gid = s.gid;
+    result.mode = static_cast<uint16_t>(s.mode);
+    result.inode = s.inode;
+    result.size = static_cast<uint64_t>(s.size);
+    result.blocks = static_cast<uint64_t>(s.blocks);
+    result.access_time = { s.access_time.seconds, static_cast<uint32_t>(s.access_time.nanoseconds), 0 };
+    result.change_time = { s.change_time.seconds, static_cast<uint32_t>(s.change_time.nanoseconds), 0 };
+    result.modify_time = { s.modify_time.seconds, static_cast<uint32_t>(s.modify_time.nanoseconds), 0 };
+    result.rdev_major = major_of(s.rdev);
+    result.rdev_minor = minor_of(s.rdev);
+    result.dev_major = major_of(s.device);
+    result.dev_minor = minor_of(s.device);
+    TRY(write_user(a[4], result));
+    return 0;
+}
+
+// int statfs(const char *path, struct statfs *buf);
+SyscallResult sys_statfs(SyscallArguments& a)
+{
+    static WalkResult walk;
+    TRY(resolve(AT_FDCWD, a[0], WalkOptions {}, walk));
+    auto node = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    return statfs_of(*node, a[1]);
+}
+
+// int fstatfs(int fd, struct statfs *buf);
+SyscallResult sys_fstatfs(SyscallArguments& a)
+{
+    auto file = TRY(file_for(a[0]));
+    return statfs_of(file->vnode(), a[1]);
 }
 
 // int access(const char *pathname, int mode);
-SyscallResult sys_access(SyscallArguments& a) { return access_path(AT_FDCWD, a[0], a[1]); }
+SyscallResult sys_access(SyscallArguments& a) { return access_at(AT_FDCWD, a[0], a[1], 0); }
 
 // int faccessat(int dirfd, const char *pathname, int mode);
-SyscallResult sys_faccessat(SyscallArguments& a) { return access_path(static_cast<int>(a[0]), a[1], a[2]); }
+SyscallResult sys_faccessat(SyscallArguments& a) { return access_at(static_cast<int>(a[0]), a[1], a[2], 0); }
 
 // int faccessat2(int dirfd, const char *pathname, int mode, int flags);
-SyscallResult sys_faccessat2(SyscallArguments& a) { return access_path(static_cast<int>(a[0]), a[1], a[2]); }
+SyscallResult sys_faccessat2(SyscallArguments& a) { return access_at(static_cast<int>(a[0]), a[1], a[2], static_cast<int>(a[3])); }
 
 // ssize_t readlink(const char *pathname, char *buf, size_t bufsiz);
-SyscallResult sys_readlink(SyscallArguments& a) { return read_link(AT_FDCWD, a[0], a[1], a[2]); }
+SyscallResult sys_readlink(SyscallArguments& a) { return read_link_at(AT_FDCWD, a[0], a[1], a[2]); }
 
 // ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz);
-SyscallResult sys_readlinkat(SyscallArguments& a) { return read_link(static_cast<int>(a[0]), a[1], a[2], a[3]); }
-
-// int fsync(int fd);
-SyscallResult sys_fsync(SyscallArguments& a)
-{
-    if (!current_process().files.get(static_cast<int>(a[0])))
-        return EBADF;
-    return 0;
-}
-
-// int fdatasync(int fd);
-SyscallResult sys_fdatasync(SyscallArguments& a) { return sys_fsync(a); }
+SyscallResult sys_readlinkat(SyscallArguments& a) { return read_link_at(static_cast<int>(a[0]), a[1], a[2], a[3]); }
 
 } // namespace linux

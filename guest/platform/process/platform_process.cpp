@@ -13,6 +13,8 @@
 #include <platform/platform.h>
 
 extern "C" char __executable_start[];
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
 extern "C" char etext[];
 extern "C" void platform_signal_restorer();
 extern "C" [[noreturn]] void platform_enter_program(uint64_t entry, uint64_t stack);
@@ -126,6 +128,9 @@ void read_host_auxv(uint64_t* initial_stack)
 
 extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
 {
+    // Constructors of globals, which no C runtime runs for us.
+    for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
+        (*constructor)();
     read_host_auxv(initial_stack);
     // The kernel must not outlive its monitor.
     host::syscall6(host::Prctl, PR_SET_PDEATHSIG, SIGKILL);

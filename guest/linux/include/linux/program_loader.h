@@ -5,14 +5,15 @@
 #include <lib/error_or.h>
 #include <linux/path.h>
 #include <mm/address_space.h>
+#include <vfs/vnode.h>
 #include <stdint.h>
 
 namespace linux {
 
 struct ProgramFile {
-    int64_t handle;
+    lib::RefPtr<vfs::Vnode> vnode;
     uint64_t size;
-    char path[PATH_LENGTH_MAX];
+    char path[PATH_LENGTH_MAX]; // canonical
 };
 
 // What went wrong, for the user: exit 127 (not found) or 126 (cannot execute).

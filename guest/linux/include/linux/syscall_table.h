@@ -17,7 +17,7 @@
     S(4, stat, "sp") \
     S(5, fstat, "fp") \
     S(6, lstat, "sp") \
-    U(7, poll) \
+    S(7, poll, "pud") \
     S(8, lseek, "fld") \
     S(9, mmap, "xuxxfx>x") \
     S(10, mprotect, "xux") \
@@ -32,8 +32,8 @@
     S(19, readv, "fpd") \
     S(20, writev, "fpd") \
     S(21, access, "sx") \
-    U(22, pipe) \
-    U(23, select) \
+    S(22, pipe, "p") \
+    S(23, select, "dpppp") \
     S(24, sched_yield, "") \
     U(25, mremap) \
     U(26, msync) \
@@ -50,7 +50,7 @@
     U(37, alarm) \
     U(38, setitimer) \
     S(39, getpid, "") \
-    U(40, sendfile) \
+    S(40, sendfile, "ffpu") \
     U(41, socket) \
     U(42, connect) \
     U(43, accept) \
@@ -83,28 +83,28 @@
     U(70, msgrcv) \
     U(71, msgctl) \
     S(72, fcntl, "fdx") \
-    U(73, flock) \
+    S(73, flock, "fx") \
     S(74, fsync, "f") \
     S(75, fdatasync, "f") \
-    U(76, truncate) \
-    U(77, ftruncate) \
+    S(76, truncate, "sl") \
+    S(77, ftruncate, "fl") \
     U(78, getdents) \
     S(79, getcwd, "pu") \
     S(80, chdir, "s") \
-    U(81, fchdir) \
-    U(82, rename) \
-    U(83, mkdir) \
-    U(84, rmdir) \
-    U(85, creat) \
-    U(86, link) \
-    U(87, unlink) \
-    U(88, symlink) \
+    S(81, fchdir, "f") \
+    S(82, rename, "ss") \
+    S(83, mkdir, "sx") \
+    S(84, rmdir, "s") \
+    S(85, creat, "sx") \
+    S(86, link, "ss") \
+    S(87, unlink, "s") \
+    S(88, symlink, "ss") \
     S(89, readlink, "spu") \
-    U(90, chmod) \
-    U(91, fchmod) \
-    U(92, chown) \
-    U(93, fchown) \
-    U(94, lchown) \
+    S(90, chmod, "sx") \
+    S(91, fchmod, "fx") \
+    S(92, chown, "sdd") \
+    S(93, fchown, "fdd") \
+    S(94, lchown, "sdd") \
     S(95, umask, "x") \
     S(96, gettimeofday, "pp") \
     S(97, getrlimit, "dp") \
@@ -142,13 +142,13 @@
     U(129, rt_sigqueueinfo) \
     U(130, rt_sigsuspend) \
     S(131, sigaltstack, "pp") \
-    U(132, utime) \
-    U(133, mknod) \
+    S(132, utime, "sp") \
+    S(133, mknod, "sxx") \
     U(134, uselib) \
     U(135, personality) \
     U(136, ustat) \
-    U(137, statfs) \
-    U(138, fstatfs) \
+    S(137, statfs, "sp") \
+    S(138, fstatfs, "fp") \
     U(139, sysfs) \
     U(140, getpriority) \
     U(141, setpriority) \
@@ -172,7 +172,7 @@
     U(159, adjtimex) \
     U(160, setrlimit) \
     U(161, chroot) \
-    U(162, sync) \
+    S(162, sync, "") \
     U(163, acct) \
     U(164, settimeofday) \
     U(165, mount) \
@@ -245,7 +245,7 @@
     U(232, epoll_wait) \
     U(233, epoll_ctl) \
     S(234, tgkill, "ddd") \
-    U(235, utimes) \
+    S(235, utimes, "sp") \
     U(236, vserver) \
     U(237, mbind) \
     U(238, set_mempolicy) \
@@ -268,34 +268,34 @@
     U(255, inotify_rm_watch) \
     U(256, migrate_pages) \
     S(257, openat, "fsxx") \
-    U(258, mkdirat) \
-    U(259, mknodat) \
-    U(260, fchownat) \
-    U(261, futimesat) \
+    S(258, mkdirat, "fsx") \
+    S(259, mknodat, "fsxx") \
+    S(260, fchownat, "fsddx") \
+    S(261, futimesat, "fsp") \
     S(262, newfstatat, "fspx") \
-    U(263, unlinkat) \
-    U(264, renameat) \
-    U(265, linkat) \
-    U(266, symlinkat) \
+    S(263, unlinkat, "fsx") \
+    S(264, renameat, "fsfs") \
+    S(265, linkat, "fsfsx") \
+    S(266, symlinkat, "sfs") \
     S(267, readlinkat, "fspu") \
-    U(268, fchmodat) \
+    S(268, fchmodat, "fsx") \
     S(269, faccessat, "fsx") \
-    U(270, pselect6) \
-    U(271, ppoll) \
+    S(270, pselect6, "dppppp") \
+    S(271, ppoll, "pupp") \
     U(272, unshare) \
     S(273, set_robust_list, "pu") \
     U(274, get_robust_list) \
-    U(275, splice) \
+    S(275, splice, "fpfpux") \
     U(276, tee) \
     U(277, sync_file_range) \
     U(278, vmsplice) \
     U(279, move_pages) \
-    U(280, utimensat) \
+    S(280, utimensat, "fspx") \
     U(281, epoll_pwait) \
     U(282, signalfd) \
     U(283, timerfd_create) \
     U(284, eventfd) \
-    U(285, fallocate) \
+    S(285, fallocate, "fxll") \
     U(286, timerfd_settime) \
     U(287, timerfd_gettime) \
     U(288, accept4) \
@@ -303,20 +303,20 @@
     U(290, eventfd2) \
     U(291, epoll_create1) \
     S(292, dup3, "ffx") \
-    U(293, pipe2) \
+    S(293, pipe2, "px") \
     U(294, inotify_init1) \
-    U(295, preadv) \
-    U(296, pwritev) \
+    S(295, preadv, "fpdl") \
+    S(296, pwritev, "fpdl") \
     U(297, rt_tgsigqueueinfo) \
     U(298, perf_event_open) \
     U(299, recvmmsg) \
     U(300, fanotify_init) \
     U(301, fanotify_mark) \
     S(302, prlimit64, "ddpp") \
-    U(303, name_to_handle_at) \
+    S(303, name_to_handle_at, "fsppx") \
     U(304, open_by_handle_at) \
     U(305, clock_adjtime) \
-    U(306, syncfs) \
+    S(306, syncfs, "f") \
     U(307, sendmmsg) \
     U(308, setns) \
     U(309, getcpu) \
@@ -326,23 +326,23 @@
     U(313, finit_module) \
     U(314, sched_setattr) \
     U(315, sched_getattr) \
-    U(316, renameat2) \
+    S(316, renameat2, "fsfsx") \
     U(317, seccomp) \
     S(318, getrandom, "oux") \
-    U(319, memfd_create) \
+    S(319, memfd_create, "sx") \
     U(320, kexec_file_load) \
     U(321, bpf) \
     U(322, execveat) \
     U(323, userfaultfd) \
     U(324, membarrier) \
     U(325, mlock2) \
-    U(326, copy_file_range) \
-    U(327, preadv2) \
-    U(328, pwritev2) \
+    S(326, copy_file_range, "fpfpux") \
+    S(327, preadv2, "fpdlx") \
+    S(328, pwritev2, "fpdlx") \
     U(329, pkey_mprotect) \
     U(330, pkey_alloc) \
     U(331, pkey_free) \
-    U(332, statx) \
+    S(332, statx, "fsxxp") \
     U(333, io_pgetevents) \
     U(334, rseq) \
     U(424, pidfd_send_signal) \
@@ -357,8 +357,8 @@
     U(433, fspick) \
     U(434, pidfd_open) \
     U(435, clone3) \
-    U(436, close_range) \
-    U(437, openat2) \
+    S(436, close_range, "uux") \
+    S(437, openat2, "fspu") \
     U(438, pidfd_getfd) \
     S(439, faccessat2, "fsxx") \
     U(440, process_madvise) \

@@ -5,7 +5,7 @@
 //
 // Rules every implementation follows:
 // * Names given to directory operations are single components: never empty, never "." or
-//   "..", never containing '/', at most NAME_MAX bytes (the VFS checks this before calling).
+//   "..", never containing '/', at most NAME_LENGTH_MAX bytes (the VFS checks this before calling).
 // * Buffers are kernel memory; the syscall layer copies to and from the program.
 // * Permissions are not enforced (the program runs as root), except EROFS on read-only file
 //   systems and EACCES where Linux denies even root (executing a file without any x bit).
@@ -19,7 +19,7 @@
 
 namespace vfs {
 
-inline constexpr size_t NAME_MAX = 255;
+inline constexpr size_t NAME_LENGTH_MAX = 255;
 
 // File types, as the S_IFMT bits of st_mode.
 enum FileType : uint32_t {
@@ -59,7 +59,7 @@ struct Attributes {
 struct DirectoryEntry {
     uint64_t inode;
     uint8_t type;
-    char name[NAME_MAX + 1];
+    char name[NAME_LENGTH_MAX + 1];
 };
 
 // Changes for set_attributes; each field applies only when its flag is set.
@@ -73,6 +73,9 @@ struct AttributeChange {
 };
 
 class FileSystem;
+
+// ENOTTY, spelled out so this header need not pull in the errno constants.
+inline constexpr lib::Error ENOTTY_FOR_VNODE { 25 };
 
 class Vnode : public lib::RefCountedBase {
 public:
@@ -113,6 +116,11 @@ public:
     // file systems that track open files (FIFOs, copy-up).
     virtual lib::ErrorOr<void> open(uint32_t flags) { return {}; }
     virtual void close() {}
+
+    // For poll and FIONREAD on pipes, terminals and sockets: readiness as POLLIN (1) and
+    // POLLOUT (4) bits, and how many bytes a read would return now. Files are always ready.
+    virtual uint32_t poll_events() { return 1 | 4; }
+    virtual lib::ErrorOr<int64_t> readable_bytes() { return ENOTTY_FOR_VNODE; }
 
     virtual FileSystem& file_system() = 0;
 };

@@ -1,0 +1,39 @@
+// Path resolution: from a path string to a vnode, through mounts, `.` and `..` (never above
+// the root), and symlinks (at most 40, else ELOOP), with Linux's trailing-slash rules.
+#pragma once
+
+#include <lib/error_or.h>
+#include <lib/ref_ptr.h>
+#include <vfs/mount_table.h>
+#include <vfs/vnode.h>
+
+namespace vfs {
+
+inline constexpr size_t PATH_LENGTH_MAX = 4096;
+inline constexpr int SYMLINK_LIMIT = 40;
+
+struct WalkOptions {
+    bool follow_last_symlink = true;
+    // For calls that create or remove the last component: a missing last component is not
+    // an error (node is then null) and `parent` and `name` are filled in.
+    bool want_parent = false;
+};
+
+struct WalkResult {
+    lib::RefPtr<Vnode> node;   // null when the last component does not exist (want_parent)
+    lib::RefPtr<Vnode> parent; // the directory holding the last component (want_parent)
+    char name[NAME_LENGTH_MAX + 1] {}; // the last component ("" for "/")
+    char canonical[PATH_LENGTH_MAX] {}; // absolute, no symlinks, `.` or `..`: the node's path
+    bool trailing_slash = false;
+    const Mount* mount = nullptr; // the mount the node (or its parent) lives in
+};
+
+// Resolves `path` against the canonical directory `cwd` (used when path is relative).
+lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions&, WalkResult&);
+
+// The directory-entry cache the walk uses: forget what it knows about entries of
+// `directory` (after the directory changed), or everything.
+void forget_entries_of(const Vnode& directory);
+void forget_all_entries();
+
+} // namespace vfs

@@ -1,0 +1,67 @@
+// Pipes: a 64 KiB ring buffer with a read end and a write end, each a vnode that open file
+// descriptions hold. Named pipes (FIFOs) share one Pipe among everyone who opens them.
+// FIXME: until the scheduler can block threads (issues 5 and 6), an operation that would
+// block returns EAGAIN instead.
+#pragma once
+
+#include <lib/error_or.h>
+#include <lib/ref_ptr.h>
+#include <vfs/vnode.h>
+
+namespace vfs {
+
+class Pipe : public lib::RefCountedBase {
+public:
+    static constexpr size_t CAPACITY = 65536;
+    static constexpr size_t ATOMIC_WRITE = 4096; // PIPE_BUF
+
+    static lib::RefPtr<Pipe> create();
+    ~Pipe();
+
+    lib::ErrorOr<size_t> read(void* buffer, size_t length, bool non_blocking);
+    // EPIPE when nobody can read (the caller raises SIGPIPE).
+    lib::ErrorOr<size_t> write(const void* buffer, size_t length, bool non_blocking);
+    size_t available() const { return m_used; }
+
+    uint32_t readers { 0 };
+    uint32_t writers { 0 };
+    uint64_t inode { 0 };
+
+private:
+    uint8_t* m_buffer { nullptr };
+    size_t m_head { 0 }; // next byte to read
+    size_t m_used { 0 };
+};
+
+// The vnode of one end of a pipe. For anonymous pipes (pipe2) each end has its own; a FIFO
+// hands one out per open().
+class PipeEnd final : public Vnode {
+public:
+    PipeEnd(lib::RefPtr<Pipe>, bool write_end);
+    ~PipeEnd() override;
+
+    lib::ErrorOr<Attributes> attributes() override;
+    lib::ErrorOr<size_t> read(uint64_t offset, void* buffer, size_t length) override;
+    lib::ErrorOr<size_t> write(uint64_t offset, const void* buffer, size_t length) override;
+    lib::ErrorOr<void> open(uint32_t flags) override;
+    void close() override;
+    uint32_t poll_events() override;
+    lib::ErrorOr<int64_t> readable_bytes() override { return static_cast<int64_t>(m_pipe->available()); }
+    FileSystem& file_system() override;
+
+    void set_non_blocking(bool value) { m_non_blocking = value; }
+
+private:
+    lib::RefPtr<Pipe> m_pipe;
+    bool m_write_end;
+    bool m_non_blocking { false };
+};
+
+// Both ends of a new anonymous pipe.
+struct PipePair {
+    lib::RefPtr<PipeEnd> read_end;
+    lib::RefPtr<PipeEnd> write_end;
+};
+lib::ErrorOr<PipePair> create_pipe();
+
+} // namespace vfs

@@ -1,0 +1,162 @@
+// Pipes (see vfs/pipe.h).
+#include <lib/errno_codes.h>
+#include <vfs/clock.h>
+#include <vfs/open_file.h>
+#include <vfs/pipe.h>
+
+extern "C" void* memcpy(void*, const void*, size_t);
+
+namespace vfs {
+
+namespace {
+
+// The pseudo file system pipes belong to, for st_dev and statfs.
+class PipeFs final : public FileSystem {
+public:
+    lib::RefPtr<Vnode> root() override { return nullptr; }
+    const char* name() const override { return "pipefs"; }
+    uint64_t magic() const override { return 0x50495045; }
+};
+
+PipeFs g_pipe_fs;
+uint64_t g_next_inode = 1;
+constexpr uint64_t PIPE_DEVICE = 0xc;
+
+} // namespace
+
+lib::RefPtr<Pipe> Pipe::create()
+{
+    auto pipe = lib::make_ref<Pipe>();
+    if (!pipe)
+        return nullptr;
+    pipe->m_buffer = static_cast<uint8_t*>(lib::allocate(CAPACITY));
+    if (!pipe->m_buffer)
+        return nullptr;
+    pipe->inode = g_next_inode++;
+    return pipe;
+}
+
+Pipe::~Pipe() { lib::deallocate(m_buffer); }
+
+lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length, bool non_blocking)
+{
+    if (length == 0)
+        return 0;
+    if (m_used == 0) {
+        if (writers == 0)
+            return 0;
+        (void)non_blocking;
+        return EAGAIN; // FIXME: block until a writer writes (issues 5, 6)
+    }
+    size_t count = length < m_used ? length : m_used;
+    for (size_t done = 0; done < count;) {
+        size_t run = CAPACITY - m_head;
+        if (run > count - done)
+            run = count - done;
+        memcpy(static_cast<uint8_t*>(buffer) + done, m_buffer + m_head, run);
+        m_head = (m_head + run) % CAPACITY;
+        done += run;
+    }
+    m_used -= count;
+    return count;
+}
+
+lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length, bool non_blocking)
+{
+    if (readers == 0)
+        return EPIPE;
+    if (length == 0)
+        return 0;
+    size_t room = CAPACITY - m_used;
+    // Writes of up to PIPE_BUF bytes are atomic: all or nothing.
+    if (room == 0 || (length <= ATOMIC_WRITE && room < length)) {
+        (void)non_blocking;
+        return EAGAIN; // FIXME: block until a reader reads (issues 5, 6)
+    }
+    size_t count = length < room ? length : room;
+    size_t tail = (m_head + m_used) % CAPACITY;
+    for (size_t done = 0; done < count;) {
+        size_t run = CAPACITY - tail;
+        if (run > count - done)
+            run = count - done;
+        memcpy(m_buffer + tail, static_cast<const uint8_t*>(buffer) + done, run);
+        tail = (tail + run) % CAPACITY;
+        done += run;
+    }
+    m_used += count;
+    return count;
+}
+
+PipeEnd::PipeEnd(lib::RefPtr<Pipe> pipe, bool write_end) : m_pipe(pipe), m_write_end(write_end) {}
+
+PipeEnd::~PipeEnd() = default;
+
+lib::ErrorOr<Attributes> PipeEnd::attributes()
+{
+    Attributes attributes {};
+    attributes.device = PIPE_DEVICE;
+    attributes.inode = m_pipe->inode;
+    attributes.mode = TypeFifo | 0600;
+    attributes.link_count = 1;
+    attributes.block_size = 4096;
+    return attributes;
+}
+
+lib::ErrorOr<size_t> PipeEnd::read(uint64_t, void* buffer, size_t length)
+{
+    if (m_write_end)
+        return EBADF;
+    return m_pipe->read(buffer, length, m_non_blocking);
+}
+
+lib::ErrorOr<size_t> PipeEnd::write(uint64_t, const void* buffer, size_t length)
+{
+    if (!m_write_end)
+        return EBADF;
+    return m_pipe->write(buffer, length, m_non_blocking);
+}
+
+lib::ErrorOr<void> PipeEnd::open(uint32_t flags)
+{
+    m_non_blocking = flags & NonBlocking;
+    if (m_write_end)
+        ++m_pipe->writers;
+    else
+        ++m_pipe->readers;
+    return {};
+}
+
+void PipeEnd::close()
+{
+    if (m_write_end)
+        --m_pipe->writers;
+    else
+        --m_pipe->readers;
+}
+
+uint32_t PipeEnd::poll_events()
+{
+    constexpr uint32_t POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
+    if (m_write_end)
+        return m_pipe->readers == 0 ? POLLERR : (m_pipe->available() < Pipe::CAPACITY ? POLLOUT : 0);
+    uint32_t events = m_pipe->available() ? POLLIN : 0;
+    if (m_pipe->writers == 0)
+        events |= POLLHUP;
+    return events;
+}
+
+FileSystem& PipeEnd::file_system() { return g_pipe_fs; }
+
+lib::ErrorOr<PipePair> create_pipe()
+{
+    auto pipe = Pipe::create();
+    if (!pipe)
+        return ENOMEM;
+    auto read_end = lib::make_ref<PipeEnd>(pipe, false);
+    auto write_end = lib::make_ref<PipeEnd>(pipe, true);
+    if (!read_end || !write_end)
+        return ENOMEM;
+    return PipePair { read_end, write_end };
+}
+
+} // namespace vfs
