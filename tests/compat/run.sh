@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR [--native-only]: differential compatibility tests. Every case of
-# cases.txt runs natively (env -i ... chroot ROOTFS CMD) and under
+# run.sh BUILD_DIR [CASES_FILE] [--native-only]: differential compatibility tests. Every
+# case of CASES_FILE (default cases.txt; a bare name is looked up next to this script, e.g.
+# files.txt) runs natively (env -i ... chroot ROOTFS CMD) and under
 # `BUILD_DIR/unikit run ROOTFS -- CMD`; stdout (byte for byte) and exit status must match.
 # The native run is the oracle: no expected output is written down anywhere.
 #
@@ -10,20 +11,35 @@
 set -uo pipefail
 
 usage() {
-    echo "usage: $0 BUILD_DIR [--native-only]" >&2
+    echo "usage: $0 BUILD_DIR [CASES_FILE] [--native-only]" >&2
     exit 2
 }
 
-[[ $# -ge 1 && $# -le 2 ]] || usage
+[[ $# -ge 1 && $# -le 3 ]] || usage
 build_dir=$(cd "$1" && pwd) || usage
-native_only=false
-if [[ $# -eq 2 ]]; then
-    [[ $2 == --native-only ]] || usage
-    native_only=true
-fi
-
+shift
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+native_only=false
 cases_file="$script_dir/cases.txt"
+cases_given=false
+for argument in "$@"; do
+    if [[ $argument == --native-only ]] && ! $native_only; then
+        native_only=true
+    elif [[ $argument != -* ]] && ! $cases_given; then
+        cases_given=true
+        if [[ $argument != */* && -f $script_dir/$argument ]]; then
+            cases_file="$script_dir/$argument"
+        else
+            cases_file=$argument
+        fi
+    else
+        usage
+    fi
+done
+[[ -f $cases_file ]] || {
+    echo "run.sh: case file $cases_file not found" >&2
+    exit 2
+}
 rootfs="$build_dir/test-rootfs"
 unikit="$build_dir/unikit"
 timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}

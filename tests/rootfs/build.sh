@@ -41,7 +41,7 @@ fi
 compute_stamp() {
     {
         sha256sum "$script_dir/build.sh" "$busybox"
-        (cd "$programs_dir" && sha256sum -- *.c)
+        (cd "$programs_dir" && sha256sum -- *.c *.h)
         gcc --version | head -n 1
         musl-gcc --version 2>/dev/null | head -n 1 || true
         dpkg-query -W -f='${Version}\n' musl-tools 2>/dev/null || true
@@ -104,6 +104,65 @@ with open(sys.argv[1], "wb") as blob:
 EOF
 ln -s /data/hello.txt "$root/data/link"
 ln -s hello.txt "$root/data/relative-link"
+
+# /data/tree: a deterministic tree for the file-system compat cases (tests/compat/files.txt):
+# nested directories, ~50 files of known content, odd names, modes, a hard link, symlinks
+# (relative, absolute, dangling, to a directory), a chain of single-entry directories (so
+# recursive tools print it in one order whatever readdir returns), a copy of the blob with
+# one byte changed, a gzip file and a tar archive made without timestamps of their own.
+python3 - "$root/data" <<'EOF'
+import gzip, hashlib, io, os, random, sys, tarfile
+data = sys.argv[1]
+tree = os.path.join(data, "tree")
+def write(path, content, mode=0o644):
+    full = os.path.join(tree, path)
+    os.makedirs(os.path.dirname(full), exist_ok=True)
+    with open(full, "wb") as f:
+        f.write(content if isinstance(content, bytes) else content.encode())
+    os.chmod(full, mode)
+write("README.txt", "a deterministic tree for the file-system tests\n")
+rng = random.Random(4)
+words = ["%s-%02d" % (w, i) for i in range(5) for w in
+         ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett")]
+rng.shuffle(words)
+write("unsorted.txt", "\n".join(words + words[:7]) + "\n")
+write("with space.txt", "a name with a space\n")
+write(".hidden", "a dot file\n")
+write("mode-600.txt", "private mode\n", 0o600)
+write("run.sh", "#!/bin/sh\necho run\n", 0o755)
+blob = bytearray(open(os.path.join(data, "blob.bin"), "rb").read())
+blob[500000] ^= 0xff
+write("blob-copy.bin", bytes(blob))
+for i in range(10):
+    write("a/file-%02d.txt" % i, "".join("file a/%02d line %d\n" % (i, j) for j in range(i + 1)))
+    write("a/b/file-%02d.dat" % i, hashlib.sha256(b"dat-%d" % i).digest() * (i * 40 + 1))
+    write("a/b/c/file-%02d.txt" % i, "c%02d " % i * (i * 7))
+os.link(os.path.join(tree, "a/file-00.txt"), os.path.join(tree, "a/hardlink"))
+os.makedirs(os.path.join(tree, "empty-dir"))
+write("private/secret.txt", "in a 0700 directory\n")
+os.chmod(os.path.join(tree, "private"), 0o700)
+write("deep/1/2/3/4/5/6/7/8/leaf.txt", "the leaf of a deep chain\n")
+os.makedirs(os.path.join(tree, "links"))
+os.symlink("../a/file-01.txt", os.path.join(tree, "links/rel"))
+os.symlink("/data/tree/a/file-02.txt", os.path.join(tree, "links/abs"))
+os.symlink("../missing", os.path.join(tree, "links/dangling"))
+os.symlink("../a/b", os.path.join(tree, "links/dir"))
+words_txt = open(os.path.join(data, "words.txt"), "rb").read()
+write("words.txt.gz", gzip.compress(words_txt, compresslevel=9, mtime=0))
+archive = io.BytesIO()
+with tarfile.open(fileobj=archive, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+    for name, content in (("archive/", None), ("archive/one.txt", b"one\n"),
+                          ("archive/sub/", None), ("archive/sub/two.txt", b"two\n" * 100)):
+        info = tarfile.TarInfo(name.rstrip("/"))
+        info.mtime, info.uid, info.gid, info.uname, info.gname = 946684800, 0, 0, "root", "root"
+        if content is None:
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+        else:
+            info.size, info.mode = len(content), 0o644
+            tar.addfile(info, io.BytesIO(content))
+write("archive.tar", archive.getvalue())
+EOF
 
 # Test programs, three flavours each.
 for source in "$programs_dir"/*.c; do
