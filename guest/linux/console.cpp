@@ -61,6 +61,8 @@ private:
 
 lib::RefPtr<vfs::Vnode> console_vnode(int stream) { return lib::make_ref<ConsoleVnode>(stream); }
 
+bool is_console(vfs::Vnode& vnode) { return &vnode.file_system() == &g_console_fs; }
+
 bool is_terminal(vfs::Vnode& vnode)
 {
     if (&vnode.file_system() != &g_console_fs)

@@ -13,9 +13,9 @@ lib::RefPtr<vfs::OpenFile> FdTable::get(int fd) const
 
 lib::ErrorOr<int> FdTable::install(lib::RefPtr<vfs::OpenFile> file, int minimum, bool close_on_exec)
 {
-    if (minimum < 0 || minimum >= MAX_FDS)
+    if (minimum < 0 || static_cast<uint64_t>(minimum) >= m_soft_limit)
         return EINVAL;
-    for (int fd = minimum; fd < MAX_FDS; ++fd) {
+    for (int fd = minimum; static_cast<uint64_t>(fd) < m_soft_limit; ++fd) {
         if (!m_files[fd]) {
             m_files[fd] = file;
             m_close_on_exec[fd] = close_on_exec;
@@ -27,7 +27,7 @@ lib::ErrorOr<int> FdTable::install(lib::RefPtr<vfs::OpenFile> file, int minimum,
 
 lib::ErrorOr<void> FdTable::install_at(int fd, lib::RefPtr<vfs::OpenFile> file, bool close_on_exec)
 {
-    if (fd < 0 || fd >= MAX_FDS)
+    if (fd < 0 || static_cast<uint64_t>(fd) >= m_soft_limit)
         return EBADF;
     m_files[fd] = file;
     m_close_on_exec[fd] = close_on_exec;
@@ -40,6 +40,17 @@ lib::ErrorOr<void> FdTable::close(int fd)
         return EBADF;
     m_files[fd].clear();
     m_close_on_exec[fd] = false;
+    return {};
+}
+
+lib::ErrorOr<void> FdTable::set_limits(uint64_t soft, uint64_t hard)
+{
+    if (soft > hard)
+        return EINVAL;
+    if (hard > m_hard_limit)
+        return EPERM; // FIXME: more than MAX_FDS descriptors
+    m_soft_limit = soft;
+    m_hard_limit = hard;
     return {};
 }
 

@@ -46,8 +46,7 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> open_fifo(lib::RefPtr<vfs::Vnode> fifo, ui
     uint32_t access = flags & vfs::AccessMode;
     if (access == vfs::WriteOnly && (flags & vfs::NonBlocking) && pipe->readers == 0)
         return ENXIO;
-    // FIXME: O_RDWR on a FIFO should give both ends in one description.
-    auto end = lib::make_ref<vfs::PipeEnd>(pipe, access != vfs::ReadOnly);
+    auto end = lib::make_ref<vfs::PipeEnd>(pipe, access != vfs::WriteOnly, access != vfs::ReadOnly);
     if (!end)
         return ENOMEM;
     return lib::RefPtr<vfs::Vnode>(end);

@@ -120,7 +120,9 @@ lib::ErrorOr<size_t> write_from_user(vfs::OpenFile& file, UserAddress buffer, si
         size_t chunk = length - done < TRANSFER_SIZE ? length - done : TRANSFER_SIZE;
         if (copy_from_user(g_transfer, buffer + done, chunk).is_error())
             return done ? lib::ErrorOr<size_t>(done) : lib::ErrorOr<size_t>(EFAULT);
-        auto written = offset < 0 ? file.write(g_transfer, chunk) : file.vnode().write(static_cast<uint64_t>(offset) + done, g_transfer, chunk);
+        // Linux appends even pwrite()s to a file opened with O_APPEND.
+        bool at_offset = offset >= 0 && !(file.flags() & vfs::Append);
+        auto written = at_offset ? file.vnode().write(static_cast<uint64_t>(offset) + done, g_transfer, chunk) : file.write(g_transfer, chunk);
         if (written.is_error()) {
             if (written.error() == EPIPE.code)
                 raise_signal(SIGPIPE);

@@ -206,7 +206,7 @@ lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& op
             child = looked.release_value();
         }
 
-        if (child->type() == TypeSymlink && (!last || options.follow_last_symlink || trailing)) {
+        if (child->type() == TypeSymlink && (!last || options.follow_last_symlink || (trailing && options.trailing_slash_follows))) {
             if (++symlinks > SYMLINK_LIMIT) {
                 clear_stack();
                 return ELOOP;
@@ -215,6 +215,21 @@ lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& op
             if (target_length.is_error() || target_length.value() >= sizeof(target) || target_length.value() == 0) {
                 clear_stack();
                 return target_length.is_error() ? lib::Error(target_length.error()) : ENOENT;
+            }
+            if (auto jump = child->magic_link_target()) {
+                // The link's text is the canonical path of where it leads.
+                size_t length = target_length.value();
+                if (target[0] != '/' || length >= PATH_LENGTH_MAX || depth == MAX_DEPTH) {
+                    child = jump; // "pipe:[3]": no path; keep the link's own
+                } else {
+                    for (size_t i = 0; i < length; ++i)
+                        canonical[i] = target[i];
+                    canonical[length] = '\0';
+                    child_length = length;
+                    child = jump;
+                }
+                stack[depth++] = { child, child_length, top.mount };
+                continue;
             }
             canonical[base] = '\0';
             if (target[0] == '/') {

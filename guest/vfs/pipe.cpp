@@ -29,7 +29,7 @@ lib::RefPtr<Pipe> Pipe::create()
     auto pipe = lib::make_ref<Pipe>();
     if (!pipe)
         return nullptr;
-    pipe->m_buffer = static_cast<uint8_t*>(lib::allocate(CAPACITY));
+    pipe->m_buffer = static_cast<uint8_t*>(lib::allocate(DEFAULT_CAPACITY));
     if (!pipe->m_buffer)
         return nullptr;
     pipe->inode = g_next_inode++;
@@ -50,11 +50,11 @@ lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length, bool non_blocking)
     }
     size_t count = length < m_used ? length : m_used;
     for (size_t done = 0; done < count;) {
-        size_t run = CAPACITY - m_head;
+        size_t run = m_capacity - m_head;
         if (run > count - done)
             run = count - done;
         memcpy(static_cast<uint8_t*>(buffer) + done, m_buffer + m_head, run);
-        m_head = (m_head + run) % CAPACITY;
+        m_head = (m_head + run) % m_capacity;
         done += run;
     }
     m_used -= count;
@@ -67,27 +67,47 @@ lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length, bool non_blo
         return EPIPE;
     if (length == 0)
         return 0;
-    size_t room = CAPACITY - m_used;
+    size_t room = m_capacity - m_used;
     // Writes of up to PIPE_BUF bytes are atomic: all or nothing.
     if (room == 0 || (length <= ATOMIC_WRITE && room < length)) {
         (void)non_blocking;
         return EAGAIN; // FIXME: block until a reader reads (issues 5, 6)
     }
     size_t count = length < room ? length : room;
-    size_t tail = (m_head + m_used) % CAPACITY;
+    size_t tail = (m_head + m_used) % m_capacity;
     for (size_t done = 0; done < count;) {
-        size_t run = CAPACITY - tail;
+        size_t run = m_capacity - tail;
         if (run > count - done)
             run = count - done;
         memcpy(m_buffer + tail, static_cast<const uint8_t*>(buffer) + done, run);
-        tail = (tail + run) % CAPACITY;
+        tail = (tail + run) % m_capacity;
         done += run;
     }
     m_used += count;
     return count;
 }
 
-PipeEnd::PipeEnd(lib::RefPtr<Pipe> pipe, bool write_end) : m_pipe(pipe), m_write_end(write_end) {}
+lib::ErrorOr<size_t> Pipe::set_capacity(size_t bytes)
+{
+    if (bytes > MAX_CAPACITY)
+        return EPERM;
+    size_t capacity = bytes < 4096 ? 4096 : (bytes + 4095) & ~size_t(4095);
+    if (capacity < m_used)
+        return EBUSY;
+    auto* buffer = static_cast<uint8_t*>(lib::allocate(capacity));
+    if (!buffer)
+        return ENOMEM;
+    size_t count = m_used;
+    TRY(read(buffer, count, true));
+    lib::deallocate(m_buffer);
+    m_buffer = buffer;
+    m_capacity = capacity;
+    m_head = 0;
+    m_used = count;
+    return capacity;
+}
+
+PipeEnd::PipeEnd(lib::RefPtr<Pipe> pipe, bool reads, bool writes) : m_pipe(pipe), m_reads(reads), m_writes(writes) {}
 
 PipeEnd::~PipeEnd() = default;
 
@@ -104,14 +124,14 @@ lib::ErrorOr<Attributes> PipeEnd::attributes()
 
 lib::ErrorOr<size_t> PipeEnd::read(uint64_t, void* buffer, size_t length)
 {
-    if (m_write_end)
+    if (!m_reads)
         return EBADF;
     return m_pipe->read(buffer, length, m_non_blocking);
 }
 
 lib::ErrorOr<size_t> PipeEnd::write(uint64_t, const void* buffer, size_t length)
 {
-    if (!m_write_end)
+    if (!m_writes)
         return EBADF;
     return m_pipe->write(buffer, length, m_non_blocking);
 }
@@ -119,28 +139,29 @@ lib::ErrorOr<size_t> PipeEnd::write(uint64_t, const void* buffer, size_t length)
 lib::ErrorOr<void> PipeEnd::open(uint32_t flags)
 {
     m_non_blocking = flags & NonBlocking;
-    if (m_write_end)
-        ++m_pipe->writers;
-    else
-        ++m_pipe->readers;
+    m_pipe->writers += m_writes;
+    m_pipe->readers += m_reads;
     return {};
 }
 
 void PipeEnd::close()
 {
-    if (m_write_end)
-        --m_pipe->writers;
-    else
-        --m_pipe->readers;
+    m_pipe->writers -= m_writes;
+    m_pipe->readers -= m_reads;
 }
 
 uint32_t PipeEnd::poll_events()
 {
     constexpr uint32_t POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
-    if (m_write_end)
-        return m_pipe->readers == 0 ? POLLERR : (m_pipe->available() < Pipe::CAPACITY ? POLLOUT : 0);
-    uint32_t events = m_pipe->available() ? POLLIN : 0;
-    if (m_pipe->writers == 0)
+    uint32_t events = 0;
+    // Writable once PIPE_BUF bytes fit; with no reader a write would fail at once.
+    if (m_writes && (m_pipe->room() >= Pipe::ATOMIC_WRITE || m_pipe->readers == 0))
+        events |= POLLOUT;
+    if (m_writes && m_pipe->readers == 0)
+        events |= POLLERR;
+    if (m_reads && m_pipe->available())
+        events |= POLLIN;
+    if (m_reads && m_pipe->writers == 0)
         events |= POLLHUP;
     return events;
 }
@@ -152,11 +173,18 @@ lib::ErrorOr<PipePair> create_pipe()
     auto pipe = Pipe::create();
     if (!pipe)
         return ENOMEM;
-    auto read_end = lib::make_ref<PipeEnd>(pipe, false);
-    auto write_end = lib::make_ref<PipeEnd>(pipe, true);
+    auto read_end = lib::make_ref<PipeEnd>(pipe, true, false);
+    auto write_end = lib::make_ref<PipeEnd>(pipe, false, true);
     if (!read_end || !write_end)
         return ENOMEM;
     return PipePair { read_end, write_end };
+}
+
+PipeEnd* as_pipe_end(Vnode& vnode)
+{
+    if (&vnode.file_system() != &g_pipe_fs)
+        return nullptr;
+    return static_cast<PipeEnd*>(&vnode);
 }
 
 } // namespace vfs

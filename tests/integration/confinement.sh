@@ -41,7 +41,9 @@ if [[ ! -x $unikit ]]; then
 fi
 command -v gcc >/dev/null || { echo "confinement.sh: gcc not found" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-confinement.XXXXXX")
+# Not under /tmp: the guest mounts a fresh tmpfs there, which would hide the decoys that
+# mirror these host paths inside ROOTFS.
+work=$(mktemp -d "$build_dir/unikit-confinement.XXXXXX")
 swapper_pids=()
 cleanup() {
     local pid
@@ -310,6 +312,8 @@ expect_line 'cat /mnt/planted: 5 "PWNED"'
 [[ -L $volume/planted ]] || problem "the guest's symlink is not in the volume on the host"
 finish
 rm -f "$volume/planted" "$volume/hard"
+# The read-write run changed the volume (the host removed what it made); from here on, nothing may.
+volume_hash=$(tree_hash "$volume")
 
 begin "-v :ro: symlinks in a read-only volume resolve in the guest (writes land in the overlay)"
 fsops -v "$volume:/ro:ro" -- cat /ro/escape-abs write /ro/escape-abs PWNED write /ro/escape-dir/new.txt x \

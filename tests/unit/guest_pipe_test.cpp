@@ -49,9 +49,9 @@ TEST(Pipe, EndOfFileBrokenPipeAndFullness)
     char buffer[4096] = {};
     // Full: 64 KiB fit, then no room.
     size_t total = 0;
-    while (total < vfs::Pipe::CAPACITY)
+    while (total < vfs::Pipe::DEFAULT_CAPACITY)
         total += ends.writer->write(buffer, sizeof(buffer)).value();
-    EXPECT_EQ(total, vfs::Pipe::CAPACITY);
+    EXPECT_EQ(total, vfs::Pipe::DEFAULT_CAPACITY);
     EXPECT_EQ(ends.writer->write(buffer, 1).error(), EAGAIN);
     EXPECT_EQ(ends.writer->vnode().poll_events() & 4, 0u); // no POLLOUT
     EXPECT_EQ(ends.reader->vnode().poll_events() & 1, 1u); // POLLIN
@@ -107,6 +107,34 @@ TEST(OpenFile, ReadsWritesAppendsAndSeeksAtItsOffset)
     auto path_only = vfs::OpenFile::create(node, vfs::Path, "/f").release_value();
     EXPECT_EQ(path_only->read(none, 1).error(), EBADF);
     EXPECT_EQ(path_only->write(none, 1).error(), EBADF);
+}
+
+} // namespace
+
+namespace {
+
+TEST(Pipe, CanBeResizedKeepingItsData)
+{
+    auto pair = vfs::create_pipe().release_value();
+    auto reader = vfs::OpenFile::create(pair.read_end, vfs::ReadOnly, "pipe:").release_value();
+    auto writer = vfs::OpenFile::create(pair.write_end, vfs::WriteOnly, "pipe:").release_value();
+    vfs::Pipe& pipe = pair.read_end->pipe();
+    ASSERT_EQ(writer->write("abcdef", 6).value(), 6u);
+    char out[4];
+    ASSERT_EQ(reader->read(out, 3).value(), 3u); // the data now starts mid-buffer
+    EXPECT_EQ(pipe.set_capacity(1).value(), 4096u);
+    EXPECT_EQ(pipe.capacity(), 4096u);
+    char rest[8] = {};
+    EXPECT_EQ(reader->read(rest, sizeof(rest)).value(), 3u);
+    EXPECT_STREQ(rest, "def");
+    std::string big(9000, 'x');
+    EXPECT_EQ(writer->write(big.data(), big.size()).value(), 4096u);
+    EXPECT_EQ(pipe.set_capacity(8192).value(), 8192u);
+    EXPECT_EQ(writer->write(big.data(), big.size()).value(), 4096u); // 8192 in the pipe now
+    EXPECT_EQ(pipe.set_capacity(4096).error(), EBUSY); // 8192 bytes would not fit in less
+    EXPECT_EQ(pipe.set_capacity(2u << 20).error(), EPERM);
+    // Less than PIPE_BUF of room: not writable for poll.
+    EXPECT_EQ(pair.write_end->poll_events() & 4, 0u);
 }
 
 } // namespace

@@ -54,6 +54,13 @@ public:
         return target.length();
     }
 
+    // Opening /proc/self/fd/N opens the same file again, whatever its path says.
+    lib::RefPtr<vfs::Vnode> magic_link_target() override
+    {
+        auto file = linux::current_process().files.get(m_fd);
+        return file ? file->vnode_ptr() : nullptr;
+    }
+
 private:
     int m_fd;
 };

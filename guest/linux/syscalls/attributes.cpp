@@ -161,8 +161,10 @@ SyscallResult sys_ftruncate(SyscallArguments& a)
 {
     auto change = TRY(size_change(static_cast<int64_t>(a[1])));
     auto file = TRY(file_for(a[0]));
+    if (file->flags() & Path)
+        return EBADF;
     if (!file->can_write() || file->vnode().type() != TypeRegular)
-        return file->can_write() ? EINVAL : EBADF;
+        return EINVAL;
     TRY(file->vnode().set_attributes(change));
     return 0;
 }

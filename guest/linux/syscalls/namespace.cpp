@@ -23,11 +23,12 @@ struct Walk : WalkResult {
 
 bool is_dot_or_dot_dot(const char* name) { return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')); }
 
-lib::ErrorOr<void> walk_parent(int dirfd, UserAddress path, Walk& walk)
+lib::ErrorOr<void> walk_parent(int dirfd, UserAddress path, Walk& walk, bool trailing_slash_follows = true)
 {
     WalkOptions options;
     options.want_parent = true;
     options.follow_last_symlink = false;
+    options.trailing_slash_follows = trailing_slash_follows;
     return resolve(dirfd, path, options, walk);
 }
 
@@ -39,7 +40,8 @@ SyscallResult make_directory(int dirfd, UserAddress path, uint32_t mode)
     TRY(walk_parent(dirfd, path, walk));
     if (walk.node || is_dot_or_dot_dot(walk.name) || walk.name[0] == '\0')
         return EEXIST;
-    TRY(walk.parent->make_directory(lib::StringView(walk.name), mode & 07777 & ~current_process().umask));
+    // mkdir ignores the set-user-ID and set-group-ID bits.
+    TRY(walk.parent->make_directory(lib::StringView(walk.name), mode & 01777 & ~current_process().umask));
     forget_entries_of(*walk.parent);
     return 0;
 }
@@ -69,13 +71,15 @@ SyscallResult make_node(int dirfd, UserAddress path, uint32_t mode, uint64_t dev
 SyscallResult remove(int dirfd, UserAddress path, bool directory)
 {
     Walk walk;
-    TRY(walk_parent(dirfd, path, walk));
+    TRY(walk_parent(dirfd, path, walk, false));
     if (!walk.node)
         return ENOENT;
     if (directory) {
+        if (walk.name[0] == '\0')
+            return EBUSY; // the root
         if (lib::StringView(walk.name) == ".")
             return EINVAL;
-        if (lib::StringView(walk.name) == ".." || walk.name[0] == '\0')
+        if (lib::StringView(walk.name) == "..")
             return ENOTEMPTY;
         if (!walk.node->is_directory())
             return ENOTDIR;
@@ -99,10 +103,12 @@ SyscallResult rename_at(int old_dirfd, UserAddress old_path, int new_dirfd, User
     if (flags & RENAME_WHITEOUT)
         return EINVAL; // only overlay file systems use it, from inside the kernel
     Walk from, to;
-    TRY(walk_parent(old_dirfd, old_path, from));
-    TRY(walk_parent(new_dirfd, new_path, to));
+    TRY(walk_parent(old_dirfd, old_path, from, false));
+    TRY(walk_parent(new_dirfd, new_path, to, false));
     if (!from.node)
         return ENOENT;
+    if (!from.node->is_directory() && (from.trailing_slash || to.trailing_slash))
+        return ENOTDIR;
     if (is_dot_or_dot_dot(from.name) || is_dot_or_dot_dot(to.name) || from.name[0] == '\0' || to.name[0] == '\0')
         return EBUSY;
     if (is_mount_root(from) || is_mount_root(to))
@@ -113,8 +119,6 @@ SyscallResult rename_at(int old_dirfd, UserAddress old_path, int new_dirfd, User
         return EEXIST;
     if (&from.parent->file_system() != &to.parent->file_system() || from.mount != to.mount)
         return EXDEV;
-    if (from.trailing_slash && !from.node->is_directory())
-        return ENOTDIR;
     TRY(from.parent->rename(lib::StringView(from.name), *to.parent, lib::StringView(to.name), flags));
     forget_entries_of(*from.parent);
     forget_entries_of(*to.parent);

@@ -2,7 +2,10 @@
 #include <linux/fifo.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
+#include <kernel/format.h>
+#include <linux/console.h>
 #include <linux/syscalls.h>
+#include <vfs/pipe.h>
 
 namespace linux {
 
@@ -27,6 +30,8 @@ lib::ErrorOr<lib::RefPtr<Vnode>> create_or_find(int dirfd, UserAddress user_path
             return EEXIST;
         if (walk.node->is_directory())
             return EISDIR;
+        if (walk.node->type() == TypeSymlink)
+            return ELOOP; // O_NOFOLLOW
         return walk.node;
     }
     if (walk.trailing_slash)
@@ -36,12 +41,39 @@ lib::ErrorOr<lib::RefPtr<Vnode>> create_or_find(int dirfd, UserAddress user_path
     return node;
 }
 
+// O_TMPFILE: an unnamed regular file in the given directory, made as a hidden name that is
+// unlinked at once (the open description keeps the file).
+SyscallResult open_temporary(int dirfd, UserAddress user_path, uint32_t flags, uint32_t mode)
+{
+    uint32_t access = flags & AccessMode;
+    if (access != WriteOnly && access != ReadWrite)
+        return EINVAL;
+    static WalkResult walk;
+    TRY(resolve(dirfd, user_path, WalkOptions {}, walk));
+    lib::RefPtr<Vnode> directory = walk.node;
+    walk.node.clear();
+    walk.parent.clear();
+    if (!directory->is_directory())
+        return ENOTDIR;
+    static uint64_t counter;
+    char name[40];
+    kernel::format(name, sizeof(name), ".unikit-tmpfile-%lu", counter++);
+    auto node = TRY(directory->create(lib::StringView(name), (mode & 07777 & ~current_process().umask) | TypeRegular));
+    TRY(directory->unlink(lib::StringView(name)));
+    char path[PATH_LENGTH_MAX + 40];
+    kernel::format(path, sizeof(path), "%s/#%lu (deleted)", walk.canonical, counter);
+    auto file = TRY(OpenFile::create(node, flags & ~TemporaryFile, path));
+    return TRY(current_process().files.install(file, 0, flags & CloseOnExec));
+}
+
 SyscallResult open_path(int dirfd, UserAddress user_path, uint32_t flags, uint32_t mode)
 {
     if (flags & ~VALID_OPEN_FLAGS)
         return EINVAL;
+    if ((flags & Create) && (flags & Directory) && (flags & TemporaryFile) != TemporaryFile)
+        return EINVAL; // since Linux 6.4
     if ((flags & TemporaryFile) == TemporaryFile)
-        return EOPNOTSUPP; // FIXME: O_TMPFILE
+        return open_temporary(dirfd, user_path, flags, mode);
     static WalkResult walk;
     lib::RefPtr<Vnode> node;
     if (flags & Path) {
@@ -57,19 +89,28 @@ SyscallResult open_path(int dirfd, UserAddress user_path, uint32_t flags, uint32
         options.follow_last_symlink = !(flags & NoFollow);
         TRY(resolve(dirfd, user_path, options, walk));
         node = walk.node;
-        if (node->type() == TypeSymlink)
-            return ELOOP; // O_NOFOLLOW on a symlink
+        if (node->type() == TypeSymlink) {
+            walk.node.clear();
+            walk.parent.clear();
+            return (flags & Directory) ? ENOTDIR : ELOOP; // O_NOFOLLOW on a symlink
+        }
     }
+    bool read_only_mount = walk.mount && walk.mount->read_only;
     walk.node.clear();
     walk.parent.clear();
     uint32_t type = node->type();
     if ((flags & Directory) && type != TypeDirectory)
         return ENOTDIR;
     uint32_t access = flags & AccessMode;
+    if (read_only_mount && !(flags & Path) && (access != ReadOnly || (flags & Truncate)) && type != TypeFifo
+        && type != TypeCharacterDevice && type != TypeSocket)
+        return EROFS;
     if (!(flags & Path)) {
         if (type == TypeDirectory && (access != ReadOnly || (flags & Truncate)))
             return EISDIR;
-        if (type == TypeFifo)
+        // A named pipe in a file system; not an end of an existing pipe, nor the console
+        // (which says it is a pipe when the monitor's stream is one).
+        if (type == TypeFifo && !as_pipe_end(*node) && !is_console(*node))
             node = TRY(open_fifo(node, flags));
         if ((flags & Truncate) && type == TypeRegular && access != ReadOnly) {
             AttributeChange change {};
@@ -201,10 +242,14 @@ SyscallResult sys_fcntl(SyscallArguments& a)
     case F_SETOWN:
         return 0;
     case F_GETPIPE_SZ:
-    case F_SETPIPE_SZ:
-        if (file->vnode().type() != TypeFifo)
+    case F_SETPIPE_SZ: {
+        PipeEnd* end = as_pipe_end(file->vnode());
+        if (!end)
             return EBADF;
-        return 65536; // the size is fixed
+        if (static_cast<int>(a[1]) == F_GETPIPE_SZ)
+            return static_cast<int64_t>(end->pipe().capacity());
+        return static_cast<int64_t>(TRY(end->pipe().set_capacity(a[2])));
+    }
     case F_GET_SEALS:
     case F_ADD_SEALS:
         return EINVAL;

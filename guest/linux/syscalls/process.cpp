@@ -29,7 +29,7 @@ ResourceLimit limit_of(int resource)
     case RLIMIT_STACK:
         return { kernel::USER_STACK_SIZE, RLIM_INFINITY };
     case RLIMIT_NOFILE:
-        return { FdTable::MAX_FDS, FdTable::MAX_FDS };
+        return { current_process().files.soft_limit(), current_process().files.hard_limit() };
     default:
         return { RLIM_INFINITY, RLIM_INFINITY };
     }
@@ -102,14 +102,17 @@ SyscallResult sys_prlimit64(SyscallArguments& a)
     int resource = static_cast<int>(a[1]);
     if (resource < 0 || resource >= RLIMIT_COUNT)
         return EINVAL;
-    if (a[3])
-        TRY(write_user(a[3], limit_of(resource)));
-    // FIXME: new limits are accepted and not enforced.
+    ResourceLimit old = limit_of(resource);
     if (a[2]) {
         auto wanted = TRY(read_user<ResourceLimit>(a[2]));
         if (wanted.current > wanted.maximum)
             return EINVAL;
+        // FIXME: only RLIMIT_NOFILE is enforced; other new limits are accepted.
+        if (resource == RLIMIT_NOFILE)
+            TRY(current_process().files.set_limits(wanted.current, wanted.maximum));
     }
+    if (a[3])
+        TRY(write_user(a[3], old));
     return 0;
 }
 

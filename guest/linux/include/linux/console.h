@@ -10,5 +10,6 @@ namespace linux {
 // fd 0, 1 or 2 of the monitor.
 lib::RefPtr<vfs::Vnode> console_vnode(int stream);
 bool is_terminal(vfs::Vnode&);
+bool is_console(vfs::Vnode&);
 
 } // namespace linux

@@ -21,7 +21,14 @@ public:
     void set_close_on_exec(int fd, bool value) { m_close_on_exec[fd] = value; }
     int highest_open() const;
 
+    // RLIMIT_NOFILE: descriptors at or above the soft limit cannot be made.
+    uint64_t soft_limit() const { return m_soft_limit; }
+    uint64_t hard_limit() const { return m_hard_limit; }
+    lib::ErrorOr<void> set_limits(uint64_t soft, uint64_t hard);
+
 private:
+    uint64_t m_soft_limit { MAX_FDS };
+    uint64_t m_hard_limit { MAX_FDS };
     lib::RefPtr<vfs::OpenFile> m_files[MAX_FDS];
     bool m_close_on_exec[MAX_FDS] {};
 };

@@ -17,6 +17,9 @@ struct WalkOptions {
     // For calls that create or remove the last component: a missing last component is not
     // an error (node is then null) and `parent` and `name` are filled in.
     bool want_parent = false;
+    // A trailing slash makes the walk follow a final symlink (open("link/")); the calls that
+    // act on the name itself (unlink, rmdir, rename) say no, and get ENOTDIR for a symlink.
+    bool trailing_slash_follows = true;
 };
 
 struct WalkResult {

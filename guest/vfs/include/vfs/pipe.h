@@ -12,8 +12,9 @@ namespace vfs {
 
 class Pipe : public lib::RefCountedBase {
 public:
-    static constexpr size_t CAPACITY = 65536;
-    static constexpr size_t ATOMIC_WRITE = 4096; // PIPE_BUF
+    static constexpr size_t DEFAULT_CAPACITY = 65536;
+    static constexpr size_t MAX_CAPACITY = 1048576; // /proc/sys/fs/pipe-max-size
+    static constexpr size_t ATOMIC_WRITE = 4096;    // PIPE_BUF
 
     static lib::RefPtr<Pipe> create();
     ~Pipe();
@@ -22,6 +23,10 @@ public:
     // EPIPE when nobody can read (the caller raises SIGPIPE).
     lib::ErrorOr<size_t> write(const void* buffer, size_t length, bool non_blocking);
     size_t available() const { return m_used; }
+    size_t capacity() const { return m_capacity; }
+    size_t room() const { return m_capacity - m_used; }
+    // F_SETPIPE_SZ: at least a page, rounded up to pages; EBUSY if the data would not fit.
+    lib::ErrorOr<size_t> set_capacity(size_t bytes);
 
     uint32_t readers { 0 };
     uint32_t writers { 0 };
@@ -29,15 +34,16 @@ public:
 
 private:
     uint8_t* m_buffer { nullptr };
+    size_t m_capacity { DEFAULT_CAPACITY };
     size_t m_head { 0 }; // next byte to read
     size_t m_used { 0 };
 };
 
 // The vnode of one end of a pipe. For anonymous pipes (pipe2) each end has its own; a FIFO
-// hands one out per open().
+// hands one out per open(), reading, writing or (O_RDWR) both.
 class PipeEnd final : public Vnode {
 public:
-    PipeEnd(lib::RefPtr<Pipe>, bool write_end);
+    PipeEnd(lib::RefPtr<Pipe>, bool reads, bool writes);
     ~PipeEnd() override;
 
     lib::ErrorOr<Attributes> attributes() override;
@@ -50,10 +56,12 @@ public:
     FileSystem& file_system() override;
 
     void set_non_blocking(bool value) { m_non_blocking = value; }
+    Pipe& pipe() { return *m_pipe; }
 
 private:
     lib::RefPtr<Pipe> m_pipe;
-    bool m_write_end;
+    bool m_reads;
+    bool m_writes;
     bool m_non_blocking { false };
 };
 
@@ -63,5 +71,8 @@ struct PipePair {
     lib::RefPtr<PipeEnd> write_end;
 };
 lib::ErrorOr<PipePair> create_pipe();
+
+// The pipe end behind a vnode, or nullptr when it is not one (F_GETPIPE_SZ and friends).
+PipeEnd* as_pipe_end(Vnode&);
 
 } // namespace vfs

@@ -111,6 +111,10 @@ public:
     // --- symlinks ---
     // Copies the target (no NUL) into `buffer`; returns its full length.
     virtual lib::ErrorOr<size_t> read_link(char* buffer, size_t size);
+    // A "magic" link (/proc/self/fd/N, /proc/self/exe) leads straight to a vnode rather than
+    // to the path its text names: the path walk jumps there (the text is still what
+    // readlink shows and becomes the canonical path). Plain symlinks return null.
+    virtual lib::RefPtr<Vnode> magic_link_target() { return nullptr; }
 
     // Called when an open file description of this vnode is created or closed, for
     // file systems that track open files (FIFOs, copy-up).
