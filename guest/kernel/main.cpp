@@ -116,6 +116,13 @@ void main()
         fail_to_start(uabi::ExitKind::KernelFailed, message);
     }
     log_step("file systems mounted");
+    {
+        vfs::WalkResult root;
+        if (vfs::walk("/", process.cwd, vfs::WalkOptions {}, root, &process.cwd).is_error())
+            panic("no root directory");
+        root.node.clear();
+        root.parent.clear();
+    }
     for (int fd = 0; fd < 3; ++fd) {
         auto vnode = linux::console_vnode(fd);
         auto file = vnode ? vfs::OpenFile::create(vnode, fd == 0 ? vfs::ReadOnly : vfs::WriteOnly, "/dev/console") : lib::ErrorOr<lib::RefPtr<vfs::OpenFile>>(ENOMEM);
@@ -132,7 +139,7 @@ void main()
     Arguments arguments = read_arguments(boot);
     const char* search_path = linux::find_environment_variable(arguments.envp, "PATH");
     linux::LoadFailure failure {};
-    auto file = linux::find_program(arguments.argv[0], search_path ? search_path : DEFAULT_PATH, process.cwd, failure);
+    auto file = linux::find_program(arguments.argv[0], search_path ? search_path : DEFAULT_PATH, process.cwd.canonical, failure);
     if (file.is_error())
         fail_to_start(failure.not_found ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable, failure.message);
     memcpy(process.executable, file.value().path, strlen(file.value().path) + 1);

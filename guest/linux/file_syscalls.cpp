@@ -38,7 +38,7 @@ lib::ErrorOr<lib::RefPtr<vfs::OpenFile>> file_for(uint64_t fd)
 
 lib::ErrorOr<void> base_directory(int dirfd, char (&out)[vfs::PATH_LENGTH_MAX])
 {
-    const char* directory = current_process().cwd;
+    const char* directory = current_process().cwd.canonical;
     lib::RefPtr<vfs::OpenFile> file;
     if (dirfd != AT_FDCWD) {
         file = TRY(file_for(static_cast<uint64_t>(static_cast<uint32_t>(dirfd))));
@@ -63,7 +63,7 @@ lib::ErrorOr<void> resolve(int dirfd, UserAddress user_path, const vfs::WalkOpti
         if (!(at_flags & AT_EMPTY_PATH))
             return ENOENT;
         if (dirfd == AT_FDCWD)
-            return vfs::walk(current_process().cwd, "/", options, result);
+            return vfs::walk(".", current_process().cwd, options, result);
         auto file = TRY(file_for(static_cast<uint64_t>(static_cast<uint32_t>(dirfd == AT_FDCWD ? -1 : dirfd))));
         result.node = file->vnode_ptr();
         result.parent = file->vnode_ptr();
@@ -72,9 +72,10 @@ lib::ErrorOr<void> resolve(int dirfd, UserAddress user_path, const vfs::WalkOpti
         memcpy(result.canonical, file->path(), length < sizeof(result.canonical) ? length + 1 : 1);
         return {};
     }
+    if (path[0] == '/' || dirfd == AT_FDCWD)
+        return vfs::walk(path, current_process().cwd, options, result);
     static char base[vfs::PATH_LENGTH_MAX];
-    if (path[0] != '/')
-        TRY(base_directory(dirfd, base));
+    TRY(base_directory(dirfd, base));
     return vfs::walk(path, base, options, result);
 }
 

@@ -26,6 +26,8 @@ lib::ErrorOr<ProgramFile> open_program(const char* path)
 {
     static vfs::WalkResult walk;
     TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
+    if (!walk.node) // a directory walk that ended on a mount point only
+        return ENOENT;
     ProgramFile file {};
     file.vnode = walk.node;
     walk.node.clear();

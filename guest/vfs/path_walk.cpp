@@ -41,11 +41,9 @@ lib::ErrorOr<lib::RefPtr<Vnode>> cached_lookup(Vnode& directory, lib::StringView
     return child;
 }
 
-struct Frame {
-    lib::RefPtr<Vnode> node;
-    size_t canonical_length;
-    const Mount* mount;
-};
+using Frame = WalkFrame;
+constexpr size_t MAX_DEPTH_OF_WALK = MAX_DEPTH;
+static_assert(MAX_DEPTH_OF_WALK == Location::MAX_DEPTH);
 
 bool is_dot(lib::StringView name) { return name == "."; }
 bool is_dot_dot(lib::StringView name) { return name == ".."; }
@@ -96,7 +94,53 @@ void forget_all_entries()
     }
 }
 
+void Location::clear()
+{
+    for (size_t i = 0; i < depth; ++i)
+        frames[i].node.clear();
+    depth = 0;
+    canonical[0] = '\0';
+}
+
+namespace {
+
+char g_joined[2 * PATH_LENGTH_MAX + 2];
+
+// The walk itself: from `start` (or the root), through `path`.
+lib::ErrorOr<void> walk_from(const char* path, const Location* start, const WalkOptions& options, WalkResult& result, Location* end);
+
+} // namespace
+
 lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& options, WalkResult& result)
+{
+    // A relative path is joined to the cwd, which is canonical, so the join is exact.
+    size_t length = 0;
+    if (path[0] != '/' && path[0] != '\0') {
+        size_t cwd_length = string_length(cwd);
+        if (cwd_length + 1 >= PATH_LENGTH_MAX)
+            return ENAMETOOLONG;
+        for (size_t i = 0; i < cwd_length; ++i)
+            g_joined[length++] = cwd[i];
+        g_joined[length++] = '/';
+    }
+    size_t path_length = string_length(path);
+    if (path_length >= PATH_LENGTH_MAX)
+        return ENAMETOOLONG;
+    for (size_t i = 0; i <= path_length; ++i)
+        g_joined[length + i] = path[i];
+    if (path_length == 0)
+        return ENOENT;
+    return walk_from(g_joined, nullptr, options, result, nullptr);
+}
+
+lib::ErrorOr<void> walk(const char* path, const Location& start, const WalkOptions& options, WalkResult& result, Location* end)
+{
+    return walk_from(path, path[0] == '/' || start.depth == 0 ? nullptr : &start, options, result, end);
+}
+
+namespace {
+
+lib::ErrorOr<void> walk_from(const char* path, const Location* start, const WalkOptions& options, WalkResult& result, Location* end)
 {
     const Mount* root = mounts().root();
     if (!root)
@@ -104,22 +148,14 @@ lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& op
     size_t path_length = string_length(path);
     if (path_length == 0)
         return ENOENT;
-    if (path_length >= PATH_LENGTH_MAX)
+    if (path_length >= 2 * PATH_LENGTH_MAX)
         return ENAMETOOLONG;
 
-    // The whole path still to walk, absolute: a relative path is joined to the cwd, which
-    // is canonical, so the join is exact.
+    // The whole path still to walk; symlinks are spliced into it.
     static char pending[2 * PATH_LENGTH_MAX + 2];
     static char target[PATH_LENGTH_MAX];
-    size_t length = 0;
-    if (path[0] != '/') {
-        size_t cwd_length = string_length(cwd);
-        for (size_t i = 0; i < cwd_length; ++i)
-            pending[length++] = cwd[i];
-        pending[length++] = '/';
-    }
     for (size_t i = 0; i <= path_length; ++i)
-        pending[length + i] = path[i];
+        pending[i] = path[i];
 
     static Frame stack[MAX_DEPTH];
     size_t depth = 1;
@@ -127,6 +163,14 @@ lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& op
     char* canonical = result.canonical;
     canonical[0] = '/';
     canonical[1] = '\0';
+    if (start) {
+        depth = start->depth;
+        for (size_t i = 0; i < depth; ++i)
+            stack[i] = start->frames[i];
+        size_t length = string_length(start->canonical);
+        for (size_t i = 0; i <= length; ++i)
+            canonical[i] = start->canonical[i];
+    }
     result.name[0] = '\0';
     result.trailing_slash = false;
     int symlinks = 0;
@@ -256,8 +300,18 @@ lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions& op
     result.node = top.node;
     result.parent = depth > 1 ? stack[depth - 2].node : top.node;
     result.mount = top.mount;
+    if (end) {
+        end->clear();
+        for (size_t i = 0; i < depth; ++i)
+            end->frames[i] = stack[i];
+        end->depth = depth;
+        for (size_t i = 0; i < PATH_LENGTH_MAX && (i == 0 || canonical[i - 1]); ++i)
+            end->canonical[i] = canonical[i];
+    }
     clear_stack();
     return {};
 }
+
+} // namespace
 
 } // namespace vfs

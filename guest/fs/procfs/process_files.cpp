@@ -111,7 +111,7 @@ lib::ErrorOr<void> append_path(TextBuffer& out, const char* path)
 
 lib::ErrorOr<void> generate_self(ProcFs&, TextBuffer& out) { out.append("1"); return {}; }
 lib::ErrorOr<void> generate_exe(ProcFs&, TextBuffer& out) { return append_path(out, linux::current_process().executable); }
-lib::ErrorOr<void> generate_cwd(ProcFs&, TextBuffer& out) { return append_path(out, linux::current_process().cwd); }
+lib::ErrorOr<void> generate_cwd(ProcFs&, TextBuffer& out) { return append_path(out, linux::current_process().cwd.canonical); }
 lib::ErrorOr<void> generate_root(ProcFs&, TextBuffer& out) { out.append("/"); return {}; }
 
 lib::ErrorOr<void> generate_cmdline(ProcFs&, TextBuffer& out)

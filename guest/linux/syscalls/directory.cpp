@@ -43,12 +43,26 @@ bool add_entry(void* context, const vfs::DirectoryEntry& entry, uint64_t next_co
     return true;
 }
 
-lib::ErrorOr<void> change_directory(vfs::WalkResult& walk)
+// Walks `path` from the cwd and, if it is a directory, makes it the cwd.
+lib::ErrorOr<void> change_directory(const char* path)
 {
-    if (!walk.node->is_directory())
-        return ENOTDIR;
-    size_t length = strlen(walk.canonical);
-    memcpy(current_process().cwd, walk.canonical, length + 1);
+    static vfs::WalkResult walk;
+    static vfs::Location location;
+    Process& process = current_process();
+    auto walked = vfs::walk(path, process.cwd, vfs::WalkOptions {}, walk, &location);
+    bool is_directory = !walked.is_error() && walk.node->is_directory();
+    walk.node.clear();
+    walk.parent.clear();
+    if (walked.is_error() || !is_directory) {
+        location.clear();
+        return walked.is_error() ? lib::Error(walked.error()) : ENOTDIR;
+    }
+    process.cwd.clear();
+    for (size_t i = 0; i < location.depth; ++i)
+        process.cwd.frames[i] = location.frames[i];
+    process.cwd.depth = location.depth;
+    memcpy(process.cwd.canonical, location.canonical, strlen(location.canonical) + 1);
+    location.clear();
     return {};
 }
 
@@ -60,6 +74,10 @@ SyscallResult sys_getdents64(SyscallArguments& a)
     auto file = TRY(file_for(a[0]));
     if (!file->vnode().is_directory())
         return ENOTDIR;
+    // A removed directory has no entries left, not even . and ..: Linux says ENOENT.
+    auto attributes = TRY(file->vnode().attributes());
+    if (attributes.link_count == 0)
+        return ENOENT;
     static uint8_t buffer[32768];
     size_t size = a[2] < sizeof(buffer) ? a[2] : sizeof(buffer);
     if (!is_user_range(a[1], size))
@@ -83,12 +101,11 @@ SyscallResult sys_getdents64(SyscallArguments& a)
 // int chdir(const char *path);
 SyscallResult sys_chdir(SyscallArguments& a)
 {
-    static vfs::WalkResult walk;
-    TRY(resolve(AT_FDCWD, a[0], vfs::WalkOptions {}, walk));
-    auto result = change_directory(walk);
-    walk.node.clear();
-    walk.parent.clear();
-    TRY(result);
+    static char path[vfs::PATH_LENGTH_MAX];
+    TRY(copy_string_from_user(path, sizeof(path), a[0]));
+    if (!path[0])
+        return ENOENT;
+    TRY(change_directory(path));
     return 0;
 }
 
@@ -98,15 +115,23 @@ SyscallResult sys_fchdir(SyscallArguments& a)
     auto file = TRY(file_for(a[0]));
     if (!file->vnode().is_directory())
         return ENOTDIR;
-    size_t length = strlen(file->path());
-    memcpy(current_process().cwd, file->path(), length + 1);
+    TRY(change_directory(file->path()));
     return 0;
 }
 
 // char *getcwd(char *buf, size_t size);  (the raw syscall returns the length with its NUL)
 SyscallResult sys_getcwd(SyscallArguments& a)
 {
-    const char* cwd = current_process().cwd;
+    Process& process = current_process();
+    // A cwd that was removed (or moved) has no path any more: ENOENT, as Linux.
+    static vfs::WalkResult walk;
+    auto walked = vfs::walk(process.cwd.canonical, process.cwd, vfs::WalkOptions {}, walk);
+    bool same = !walked.is_error() && walk.node.ptr() == process.cwd.node();
+    walk.node.clear();
+    walk.parent.clear();
+    if (!same)
+        return ENOENT;
+    const char* cwd = process.cwd.canonical;
     size_t length = strlen(cwd) + 1;
     if (a[1] < length)
         return ERANGE;

@@ -5,6 +5,7 @@
 #include <linux/fd_table.h>
 #include <linux/path.h>
 #include <mm/address_space.h>
+#include <vfs/path_walk.h>
 #include <stdint.h>
 
 namespace linux {
@@ -22,7 +23,7 @@ inline constexpr int SIGNAL_COUNT = 64;
 struct Process {
     mm::AddressSpace* address_space { nullptr };
     FdTable files;
-    char cwd[PATH_LENGTH_MAX] { '/', '\0' };
+    vfs::Location cwd; // set to / at boot
     char executable[PATH_LENGTH_MAX] {};
     uint32_t umask { 022 };
     uint64_t program_break_start { 0 };

@@ -31,8 +31,28 @@ struct WalkResult {
     const Mount* mount = nullptr; // the mount the node (or its parent) lives in
 };
 
+// Where a walk stands: every directory from the root down, with its canonical path. A
+// process's cwd is one, so that `..` still works when the cwd was removed or renamed.
+struct WalkFrame {
+    lib::RefPtr<Vnode> node;
+    size_t canonical_length;
+    const Mount* mount;
+};
+
+struct Location {
+    static constexpr size_t MAX_DEPTH = 256;
+    WalkFrame frames[MAX_DEPTH];
+    size_t depth = 0;
+    char canonical[PATH_LENGTH_MAX] {};
+    Vnode* node() const { return depth ? frames[depth - 1].node.ptr() : nullptr; }
+    void clear();
+};
+
 // Resolves `path` against the canonical directory `cwd` (used when path is relative).
 lib::ErrorOr<void> walk(const char* path, const char* cwd, const WalkOptions&, WalkResult&);
+// Resolves `path` from `start` (used when path is relative); with `end`, also hands back
+// where the walk ended (for chdir).
+lib::ErrorOr<void> walk(const char* path, const Location& start, const WalkOptions&, WalkResult&, Location* end = nullptr);
 
 // The directory-entry cache the walk uses: forget what it knows about entries of
 // `directory` (after the directory changed), or everything.
