@@ -17,11 +17,6 @@ static constexpr auto s_modules = [] {
     add(Hypercall::Console, "Console", hypercalls::console::handle);
     add(Hypercall::Exit, "Exit", hypercalls::exit::handle);
     add(Hypercall::Panic, "Panic", hypercalls::panic::handle);
-    add(Hypercall::FileOpen, "FileOpen", hypercalls::file_open::handle);
-    add(Hypercall::FileRead, "FileRead", hypercalls::file_read::handle);
-    add(Hypercall::FileStat, "FileStat", hypercalls::file_stat::handle);
-    add(Hypercall::FileReadDirectory, "FileReadDirectory", hypercalls::file_read_directory::handle);
-    add(Hypercall::FileClose, "FileClose", hypercalls::file_close::handle);
     add(Hypercall::Random, "Random", hypercalls::random::handle);
     add(Hypercall::BootPhase, "BootPhase", hypercalls::boot_phase::handle);
     add(Hypercall::HostRoot, "HostRoot", hypercalls::host_root::handle);

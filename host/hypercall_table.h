@@ -18,7 +18,7 @@ struct HypercallModule {
 // The module for number, or nullptr when there is none.
 const HypercallModule* find_hypercall(uint64_t number);
 
-// "Console", "FileRead", ...; "unknown" for numbers without a module.
+// "Console", "HostRead", ...; "unknown" for numbers without a module.
 const char* hypercall_name(uint64_t number);
 
 // Runs one hypercall and counts it for --stats. An unknown number stops the VM (malformed).

@@ -132,10 +132,6 @@ int ProcessVm::run()
     if (stat(m_config.kernel_path.c_str(), &kernel) < 0 || !S_ISREG(kernel.st_mode))
         throw VmError("cannot find the guest kernel at " + m_config.kernel_path);
 
-    int rootfs = open(m_config.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (rootfs < 0)
-        throw VmError(m_config.rootfs + ": " + errno_text());
-    m_files = std::make_unique<HostFileTable>(rootfs);
     m_hostfs = HostFsHandleTable::open_mounts(m_config);
     raise_descriptor_limit();
     m_memory = std::make_unique<GuestMemory>(m_config.memory_bytes);
@@ -146,7 +142,7 @@ int ProcessVm::run()
     spawn_kernel();
     m_stats.mark_now(VmStats::Mark::GuestSpawned);
 
-    VmContext context { m_config, *m_memory, *this, *m_files, m_stats, {}, {} };
+    VmContext context { m_config, *m_memory, *this, m_stats, {}, {} };
     context.hostfs = m_hostfs.get();
     int status = exit_loop(context);
     terminate();

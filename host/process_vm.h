@@ -4,7 +4,6 @@
 
 #include "host/guest_memory.h"
 #include "host/guest_platform.h"
-#include "host/host_file_table.h"
 #include "host/hostfs_handle_table.h"
 #include "host/vm_stats.h"
 
@@ -38,7 +37,6 @@ private:
 
     VmConfig m_config;
     std::unique_ptr<GuestMemory> m_memory;
-    std::unique_ptr<HostFileTable> m_files;
     std::unique_ptr<HostFsHandleTable> m_hostfs;
     VmStats m_stats;
     int m_channel = -1; // the monitor's end of the hypercall socket

@@ -1,8 +1,7 @@
-// VmContext: what a hypercall handler may use: checked guest memory, the config, files, stats.
+// VmContext: what a hypercall handler may use: checked guest memory, the config, stats.
 #pragma once
 
 #include "host/guest_memory.h"
-#include "host/host_file_table.h"
 #include "host/hostfs_handle_table.h"
 #include "host/vm_config.h"
 #include "host/vm_stats.h"
@@ -18,7 +17,6 @@ struct VmContext {
     const VmConfig& config;
     const GuestMemory& memory;
     GuestPlatform& platform;
-    HostFileTable& files;
     VmStats& stats;
 
     // Set when the VM must stop after the current hypercall: the monitor's exit status, and

@@ -10,11 +10,6 @@ namespace host::hypercalls {
 namespace console { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace exit { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace panic { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace file_open { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace file_read { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace file_stat { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace file_read_directory { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace file_close { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace random { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace boot_phase { int64_t handle(VmContext&, uabi::Gpa request); }
 // hostfs: hostfs_lookup.cpp, hostfs_io.cpp, hostfs_modify.cpp

@@ -56,7 +56,7 @@ protected:
         m_config.volumes = { { path("volume"), "/data", false }, { path("readonly"), "/ro", true } };
         m_hostfs = host::HostFsHandleTable::open_mounts(m_config);
         m_memory = std::make_unique<host::GuestMemory>(RAM_SIZE);
-        m_context = std::make_unique<host::VmContext>(host::VmContext { m_config, *m_memory, m_platform, m_files, m_stats, {}, {} });
+        m_context = std::make_unique<host::VmContext>(host::VmContext { m_config, *m_memory, m_platform, m_stats, {}, {} });
         m_context->hostfs = m_hostfs.get();
     }
 
@@ -171,7 +171,6 @@ protected:
     std::string m_base;
     host::VmConfig m_config;
     NoPlatform m_platform;
-    host::HostFileTable m_files { -1 };
     host::VmStats m_stats;
     std::unique_ptr<host::HostFsHandleTable> m_hostfs;
     std::unique_ptr<host::GuestMemory> m_memory;

@@ -154,7 +154,7 @@ TEST_F(HostFsTest, ReadsWithoutTheMemfdFallBackToPread)
     // Caller-owned RAM has no memfd: the sendfile path is skipped.
     std::vector<uint8_t> ram(1 << 20);
     host::GuestMemory memory(ram.data(), ram.size());
-    host::VmContext context { m_config, memory, m_platform, m_files, m_stats, {}, {} };
+    host::VmContext context { m_config, memory, m_platform, m_stats, {}, {} };
     context.hostfs = m_hostfs.get();
     int64_t file = lookup(root(VOLUME), "file");
     uabi::HostIoRequest request { file, BUFFER_GPA, 100, 7 };

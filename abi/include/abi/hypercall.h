@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 3;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 4;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -19,13 +19,9 @@ enum class Hypercall : uint64_t {
     Console = 1,   // write bytes to the monitor's stdout/stderr, or read stdin
     Exit = 2,      // the program ended; the monitor tears the VM down
     Panic = 3,     // the guest kernel crashed; registers attached
-    FileOpen = 4,  // open a path under ROOTFS, read-only, confined
-    FileRead = 5,  // pread from an open host file into guest RAM
-    FileStat = 6,  // fstat an open host file
-    FileClose = 7,
+    // 4-7 and 10 were path-based ROOTFS reads before hostfs (ABI 3); retired in ABI 4.
     Random = 8,    // fill a guest buffer with host randomness
     BootPhase = 9, // timestamp a boot phase (only with --stats)
-    FileReadDirectory = 10, // linux_dirent64 records of an open host directory
     // hostfs: host directories (ROOTFS and -v volumes) by handle; see "hostfs" below.
     HostRoot = 11,          // handle of a mount's root directory
     HostLookup = 12,        // child of a directory handle, never following a symlink
@@ -105,45 +101,6 @@ struct PanicRequest {
 static_assert(sizeof(PanicRequest) == 8 + 184 + 128);
 
 inline constexpr size_t PATH_MAX_BYTES = 4096;
-
-struct FileOpenRequest {
-    // IN: a NUL-terminated absolute guest path, resolved beneath ROOTFS
-    Gpa path;
-    uint64_t path_length; // bytes available at path, including the NUL
-    // Result: a host file handle >= 0, or -errno
-};
-static_assert(sizeof(FileOpenRequest) == 16);
-
-struct FileReadRequest {
-    // IN
-    int64_t handle;
-    Gpa buffer;
-    uint64_t length;
-    uint64_t offset;
-    // Result: bytes read, or -errno
-};
-static_assert(sizeof(FileReadRequest) == 32);
-
-// A subset of struct stat that the guest rebuilds Linux's layouts from.
-// FileReadDirectory takes a FileReadRequest: `offset` is the position to continue from (0, or
-// the d_off of the last record seen); the result is the bytes of whole linux_dirent64 records
-// written to `buffer`, 0 at the end, or -errno.
-
-struct FileStatRequest {
-    // IN
-    int64_t handle;
-    // OUT
-    uint64_t dev, ino, nlink;
-    uint32_t mode, uid, gid, pad;
-    uint64_t rdev;
-    int64_t size, blksize, blocks;
-    int64_t atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
-};
-static_assert(sizeof(FileStatRequest) == 8 + 24 + 16 + 8 + 24 + 48);
-
-struct FileCloseRequest {
-    int64_t handle;
-};
 
 struct RandomRequest {
     Gpa buffer;
