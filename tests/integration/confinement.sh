@@ -15,8 +15,7 @@
 # correct unikit prints, so a broken file system fails here too.
 #
 # Run:   bash tests/integration/confinement.sh BUILD_DIR   (ends with "N passed, M failed")
-# NOT registered in ctest yet (needs the VFS, /proc and -v volumes of issue 4); it joins
-# ctest when they land. Environment: UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run
+# In ctest as `confinement`. Environment: UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run
 # (default 60); CONFINEMENT_RACE_SECONDS (default 5) bounds each race.
 set -uo pipefail
 

@@ -6,8 +6,7 @@
 # urandom) and /proc (self/exe, self/cmdline, self/fd, mounts).
 #
 # Run:   bash tests/integration/files.sh BUILD_DIR      (ends with "N passed, M failed")
-# NOT registered in ctest yet: most cases need the VFS, overlay, tmpfs, devfs, procfs and
-# volumes of issue 4, which are being built; it joins ctest when they land.
+# In ctest as `files`.
 # Environment: UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run (default 60);
 # FILES_FILTER=REGEX runs only the cases whose name matches.
 set -uo pipefail
