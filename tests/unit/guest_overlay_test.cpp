@@ -24,7 +24,7 @@ vfs::Attributes stat(Vnode& node)
 {
     auto attributes = node.attributes();
     EXPECT_FALSE(attributes.is_error());
-    return attributes.release_value();
+    return attributes.is_error() ? vfs::Attributes {} : attributes.release_value();
 }
 
 // Follows a relative path of names; null (and a test failure) when a step is missing.
@@ -364,8 +364,13 @@ TEST_F(Overlay, RemoveDirectoryConsidersTheLowerLayer)
     EXPECT_EQ(root_node->remove_directory("data").error(), ENOTEMPTY);
     auto data = at("data");
     EXPECT_EQ(data->remove_directory("sub").error(), ENOTEMPTY);
-    ASSERT_FALSE(at("data/sub")->unlink("deep.txt").is_error());
+    auto sub = at("data/sub");
+    ASSERT_FALSE(sub->unlink("deep.txt").is_error());
     ASSERT_FALSE(data->remove_directory("sub").is_error());
+    // Still held, the removed directory shows nothing, not even the lower entries.
+    EXPECT_EQ(list(*sub).size(), 0u);
+    EXPECT_EQ(sub->lookup("deep.txt").error(), ENOENT);
+    EXPECT_EQ(sub->create("x", 0644).error(), ENOENT);
     EXPECT_EQ(root_node->remove_directory("data").error(), ENOTEMPTY);
     ASSERT_FALSE(data->unlink("sparse").is_error());
     ASSERT_FALSE(root_node->remove_directory("data").is_error());
@@ -380,8 +385,11 @@ TEST_F(Overlay, ADirectoryMadeOverAWhiteoutIsOpaque)
     ASSERT_FALSE(at("data")->remove_directory("sub").is_error());
     auto sub = at("data")->make_directory("sub", 0755).release_value();
     EXPECT_EQ(list(*sub), (std::vector<std::string> { ".", ".." }));
-    EXPECT_EQ(lookup_error(root_node, "data/sub/deep.txt"), ENOENT);
     EXPECT_EQ(stat(*sub).mode, vfs::TypeDirectory | 0755);
+    // Also when looked up afresh, once nobody holds the node.
+    sub = nullptr;
+    EXPECT_EQ(list(*at("data/sub")), (std::vector<std::string> { ".", ".." }));
+    EXPECT_EQ(lookup_error(root_node, "data/sub/deep.txt"), ENOENT);
     // It can be removed again while empty, and the lower one stays hidden.
     ASSERT_FALSE(at("data")->remove_directory("sub").is_error());
     EXPECT_EQ(lookup_error(root_node, "data/sub"), ENOENT);
@@ -492,6 +500,7 @@ TEST_F(Overlay, RenameFollowsLinuxRules)
     EXPECT_TRUE(at("file"));
     // A directory over an empty lower directory replaces it, showing only its own entries.
     ASSERT_FALSE(root_node->rename("dir", *root_node, "empty", 0).is_error());
+    directory = child = nullptr;
     EXPECT_EQ(list(*at("empty")), (std::vector<std::string> { ".", "..", "child" }));
     EXPECT_EQ(lookup_error(root_node, "dir"), ENOENT);
 }
@@ -503,6 +512,7 @@ TEST_F(Overlay, ADirectoryMovedOverAWhiteoutIsOpaque)
     auto moving = root_node->make_directory("moving", 0755).release_value();
     ASSERT_FALSE(moving->create("mine", 0644).is_error());
     ASSERT_FALSE(root_node->rename("moving", *at("data"), "sub", 0).is_error());
+    moving = nullptr; // looked up afresh below
     EXPECT_EQ(list(*at("data/sub")), (std::vector<std::string> { ".", "..", "mine" }));
     EXPECT_EQ(lookup_error(root_node, "data/sub/deep.txt"), ENOENT);
     EXPECT_EQ(sorted(list(*at("data"))), sorted({ ".", "..", "sparse", "sub" }));

@@ -20,7 +20,7 @@ vfs::Attributes stat(Vnode& node)
 {
     auto attributes = node.attributes();
     EXPECT_FALSE(attributes.is_error());
-    return attributes.release_value();
+    return attributes.is_error() ? vfs::Attributes {} : attributes.release_value();
 }
 
 RefPtr<Vnode> get(Vnode& directory, const char* name)

@@ -20,6 +20,8 @@ lib::ErrorOr<void> OverlayNode::prepare_new_entry(lib::StringView name)
         return ENOTDIR;
     if (m_fs.is_read_only())
         return EROFS;
+    if (m_removed)
+        return ENOENT;
     auto existing = lookup(name);
     if (!existing.is_error())
         return EEXIST;

@@ -94,6 +94,8 @@ lib::ErrorOr<uint64_t> OverlayNode::read_directory(uint64_t cookie, EntrySink em
 {
     if (!is_overlay_directory())
         return ENOTDIR;
+    if (m_removed)
+        return cookie; // like Linux: a removed directory lists nothing, not even "."
     OverlayListing listing { *this, emit, context, m_upper && m_lower, false, 0, upper_inode() };
     if (m_lower && !(cookie & UPPER_PHASE)) {
         auto sink = [](void* state, const vfs::DirectoryEntry& entry, uint64_t next) {

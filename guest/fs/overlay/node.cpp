@@ -76,6 +76,8 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::lookup(lib::StringView name)
 {
     if (!is_overlay_directory())
         return ENOTDIR;
+    if (m_removed)
+        return ENOENT;
     lib::RefPtr<vfs::Vnode> upper_child;
     lib::RefPtr<vfs::Vnode> lower_child;
     if (m_upper) {

@@ -54,7 +54,12 @@ public:
     bool is_overlay_directory() const { return m_type == vfs::TypeDirectory; }
     uint64_t overlay_inode();
     void set_location(OverlayNode* parent, lib::StringView name);
-    void detach() { m_parent = nullptr; } // its name is gone
+    // Its name is gone; a removed directory also stops showing (lower) entries.
+    void detach()
+    {
+        m_parent = nullptr;
+        m_removed = is_overlay_directory();
+    }
     OverlayNode* parent() const { return m_parent.ptr(); }
 
     // The live-node list of OverlayFs.
@@ -88,6 +93,7 @@ private:
     uint32_t m_type;
     uint64_t m_lower_inode;
     lib::RefPtr<OverlayNode> m_parent; // null for the root and once the name is gone
+    bool m_removed { false };
     size_t m_name_length { 0 };
     char m_name[TmpFs::MAX_NAME_LENGTH + 1] {};
 };
