@@ -6,6 +6,7 @@
 #include <kernel/memory.h>
 #include <mm/heap.h>
 #include <platform/platform.h>
+#include <vfs/page_cache.h>
 
 namespace kernel {
 
@@ -51,6 +52,8 @@ void initialize_memory()
     uint64_t bitmap_bytes = mm::FrameAllocator::bitmap_words(frame_count) * sizeof(uint64_t);
     g_frames.reserve(uabi::FIRST_FREE_GPA, page_round_up(bitmap_bytes) / PAGE_SIZE);
     mm::initialize_kernel_heap({ allocate_heap_pages, free_heap_pages });
+    // ROOTFS pages read once stay in guest memory, up to an eighth of it.
+    vfs::page_cache().initialize({ allocate_heap_pages, free_heap_pages }, ram / 8 / PAGE_SIZE);
 }
 
 mm::FrameAllocator& frame_allocator() { return g_frames; }

@@ -1,0 +1,61 @@
+// The page cache: file pages kept in guest memory so that reading a host file again costs no
+// hypercall. Pages belong to an owner (a vnode) and are found by (owner, page index); the
+// least recently used go first when the cache is full. Only files that cannot change under
+// it are cached (ROOTFS, which is read-only; FIXME: invalidation for read-write volumes).
+#pragma once
+
+#include <mm/heap.h>
+#include <stddef.h>
+#include <stdint.h>
+
+namespace vfs {
+
+class PageCache {
+public:
+    static constexpr size_t PAGE_SIZE = 4096;
+
+    // Pages come from `source`, at most `max_pages` of them.
+    void initialize(mm::PageSource source, size_t max_pages);
+
+    // The cached page, or nullptr.
+    const uint8_t* find(const void* owner, uint64_t index);
+    // A page to fill for (owner, index), evicting the least recently used if the cache is
+    // full; nullptr when no page can be had. The caller fills all PAGE_SIZE bytes.
+    uint8_t* insert(const void* owner, uint64_t index);
+    // Drops every page of `owner` (when the vnode goes away).
+    void forget(const void* owner);
+
+    size_t page_count() const { return m_count; }
+    size_t hits() const { return m_hits; }
+    size_t misses() const { return m_misses; }
+
+private:
+    struct Entry {
+        const void* owner; // nullptr: a free slot
+        uint64_t index;
+        uint8_t* page;
+        uint32_t newer, older; // LRU list, by slot number
+    };
+    static constexpr uint32_t NONE = 0xffffffff;
+
+    size_t slot_of(const void* owner, uint64_t index) const;
+    Entry* lookup(const void* owner, uint64_t index);
+    void unlink(uint32_t slot);
+    void push_newest(uint32_t slot);
+    void remove(uint32_t slot);
+    void move(uint32_t from, uint32_t to);
+
+    mm::PageSource m_source {};
+    Entry* m_entries { nullptr };
+    size_t m_capacity { 0 }; // slots, twice max_pages
+    size_t m_max_pages { 0 };
+    size_t m_count { 0 };
+    uint32_t m_newest { NONE };
+    uint32_t m_oldest { NONE };
+    size_t m_hits { 0 };
+    size_t m_misses { 0 };
+};
+
+PageCache& page_cache();
+
+} // namespace vfs
