@@ -6,6 +6,7 @@
 #include <hv/hypercall.h>
 #include <lib/allocator.h>
 #include <lib/errno_codes.h>
+#include <vfs/page_cache.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
 
@@ -30,7 +31,11 @@ lib::ErrorOr<lib::RefPtr<HostNode>> HostNode::create(HostFs& file_system, int64_
     return node;
 }
 
-HostNode::~HostNode() { release(m_handle); }
+HostNode::~HostNode()
+{
+    vfs::page_cache().forget(this);
+    release(m_handle);
+}
 
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::new_child(int64_t handle, const uabi::HostAttributes& attributes)
 {
@@ -143,8 +148,16 @@ lib::ErrorOr<size_t> HostNode::read(uint64_t offset, void* buffer, size_t length
         return EISDIR;
     if (node_type() != vfs::TypeRegular)
         return EINVAL;
-    // Straight into kernel memory when it is guest RAM; through the bounce buffer otherwise.
+    // Straight into kernel memory when it is guest RAM (program loading, mmap: read once);
+    // through the page cache for files that cannot change (read(2) may read them again);
+    // through the bounce buffer otherwise.
     uabi::Gpa direct = physical_address(buffer, length);
+    if (!direct && is_read_only()) {
+        auto cached = read_through_cache(offset, static_cast<uint8_t*>(buffer), length);
+        if (!cached.is_error() || cached.error() != ENOMEM.code)
+            return cached;
+        // No memory for the cache: read without it.
+    }
     auto* out = static_cast<uint8_t*>(buffer);
     size_t done = 0;
     while (done < length) {

@@ -91,6 +91,9 @@ private:
     // A directory's own times after one of its entries changed.
     void touch_directory(int link_count_change = 0);
     lib::ErrorOr<lib::RefPtr<vfs::Vnode>> new_child(int64_t handle, const uabi::HostAttributes&);
+    // Reads of read-only mounts go through the page cache (host_node_cache.cpp).
+    lib::ErrorOr<size_t> read_through_cache(uint64_t offset, uint8_t* out, size_t length);
+    lib::ErrorOr<const uint8_t*> cached_page(uint64_t index);
 
     HostFs* m_fs;
     int64_t m_handle;
