@@ -152,7 +152,7 @@ lib::ErrorOr<size_t> HostNode::read(uint64_t offset, void* buffer, size_t length
     // through the page cache for files that cannot change (read(2) may read them again);
     // through the bounce buffer otherwise.
     uabi::Gpa direct = physical_address(buffer, length);
-    if (!direct && is_read_only()) {
+    if (!direct && is_read_only() && vfs::page_cache().worth_caching(static_cast<uint64_t>(m_attributes.size))) {
         auto cached = read_through_cache(offset, static_cast<uint8_t*>(buffer), length);
         if (!cached.is_error() || cached.error() != ENOMEM.code)
             return cached;
