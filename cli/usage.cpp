@@ -20,10 +20,12 @@ Run 'unikit run --help' for the options of run.
 
 const char* const RUN_USAGE = R"(Usage: unikit run [OPTIONS] ROOTFS [--] PROGRAM [ARGS...]
 
-Run PROGRAM in a unikit guest whose / is ROOTFS, a host directory that the guest
-can read but never modifies. PROGRAM is looked up with the guest's PATH unless it
-contains a '/'. Options go before ROOTFS; everything from PROGRAM on is passed to
-the program unchanged.
+Run PROGRAM in a unikit guest whose / is ROOTFS, a host directory. The host
+directory is never modified: what the guest writes there lives in memory and is
+gone when PROGRAM exits, as in a container's writable layer (use -v to keep data).
+/tmp and /dev/shm are fresh tmpfs; /dev and /proc are the guest's own. PROGRAM is
+looked up with the guest's PATH unless it contains a '/'. Options go before
+ROOTFS; everything from PROGRAM on is passed to the program unchanged.
 
 Options:
   -e, --env NAME=VALUE   set NAME in the guest environment (repeatable)
