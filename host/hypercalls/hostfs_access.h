@@ -63,4 +63,24 @@ int64_t file_new_handle(VmContext&, int fd, uint32_t mount, int64_t* handle, uab
 // "/proc/self/fd/N": the magic link that reaches exactly the file fd names.
 std::string fd_link(int fd);
 
+// Files fd as a new handle into reply's handle and attributes (see file_new_handle) and
+// answers it at gpa; -errno when filing fails.
+template<typename Request>
+int64_t answer_new_handle(VmContext& context, uabi::Gpa gpa, Request reply, const char* what, int fd, uint32_t mount,
+    int io_fd = -1, bool io_writable = false)
+{
+    if (int64_t error = file_new_handle(context, fd, mount, &reply.handle, &reply.attributes, io_fd, io_writable); error < 0)
+        return error;
+    return answer(context, gpa, reply, what);
+}
+
+// fstat(fd) into reply's attributes and answers it at gpa; -errno when fstat fails.
+template<typename Request>
+int64_t answer_attributes(VmContext& context, uabi::Gpa gpa, Request reply, const char* what, int fd)
+{
+    if (int64_t error = attributes_of(fd, reply.attributes); error < 0)
+        return error;
+    return answer(context, gpa, reply, what);
+}
+
 } // namespace host::hypercalls::hostfs

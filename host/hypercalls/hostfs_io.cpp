@@ -173,10 +173,7 @@ int64_t host_truncate::handle(VmContext& context, uabi::Gpa request_gpa)
         if (errno != EINTR)
             return -errno;
     }
-    auto reply = *request;
-    if ((error = attributes_of(fd, reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostTruncate request");
+    return answer_attributes(context, request_gpa, *request, "HostTruncate request", fd);
 }
 
 } // namespace host::hypercalls

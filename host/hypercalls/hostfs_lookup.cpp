@@ -29,10 +29,7 @@ int64_t host_root::handle(VmContext& context, uabi::Gpa request_gpa)
     int fd = fcntl(mount->root_fd, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
         return -errno;
-    auto reply = *request;
-    if (int64_t error = file_new_handle(context, fd, request->mount, &reply.handle, &reply.attributes); error < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostRoot request");
+    return answer_new_handle(context, request_gpa, *request, "HostRoot request", fd, request->mount);
 }
 
 // HostLookup: a new handle on `name` in a directory, never following a symlink.
@@ -51,10 +48,7 @@ int64_t host_lookup::handle(VmContext& context, uabi::Gpa request_gpa)
     int fd = open_beneath(directory->path_fd, name, O_PATH);
     if (fd < 0)
         return fd;
-    auto reply = *request;
-    if ((error = file_new_handle(context, fd, directory->mount, &reply.handle, &reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostLookup request");
+    return answer_new_handle(context, request_gpa, *request, "HostLookup request", fd, directory->mount);
 }
 
 // HostGetAttributes: fstat of the handle (a symlink's own attributes).
@@ -67,10 +61,7 @@ int64_t host_get_attributes::handle(VmContext& context, uabi::Gpa request_gpa)
     Handle* file = find_handle(context, request->handle, &error);
     if (file == nullptr)
         return error;
-    auto reply = *request;
-    if ((error = attributes_of(file->path_fd, reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostGetAttributes request");
+    return answer_attributes(context, request_gpa, *request, "HostGetAttributes request", file->path_fd);
 }
 
 // HostReadLink: the symlink's target into the guest buffer (cut to its length); its full length.

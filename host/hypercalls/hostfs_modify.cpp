@@ -49,7 +49,6 @@ int64_t host_create::handle(VmContext& context, uabi::Gpa request_gpa)
         return error;
     if (request->flags & ~uint32_t(uabi::HostCreateExclusive))
         return -EINVAL;
-    auto reply = *request;
     uint32_t mode = request->mode & HOST_MODE_MASK;
     int fd = open_beneath(directory->path_fd, name, O_CREAT | O_EXCL | O_RDWR | O_NONBLOCK, mode);
     if (fd >= 0) {
@@ -61,9 +60,7 @@ int64_t host_create::handle(VmContext& context, uabi::Gpa request_gpa)
             close(fd);
             return error;
         }
-        if ((error = file_new_handle(context, path_fd, directory->mount, &reply.handle, &reply.attributes, fd, true)) < 0)
-            return error;
-        return answer(context, request_gpa, reply, "HostCreate request");
+        return answer_new_handle(context, request_gpa, *request, "HostCreate request", path_fd, directory->mount, fd, true);
     }
     if (fd != -EEXIST || (request->flags & uabi::HostCreateExclusive))
         return fd;
@@ -76,9 +73,7 @@ int64_t host_create::handle(VmContext& context, uabi::Gpa request_gpa)
         close(fd);
         return S_ISDIR(status.st_mode) ? -EISDIR : -EEXIST;
     }
-    if ((error = file_new_handle(context, fd, directory->mount, &reply.handle, &reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostCreate request");
+    return answer_new_handle(context, request_gpa, *request, "HostCreate request", fd, directory->mount);
 }
 
 // HostMakeDirectory: a new directory `name`; its handle and attributes.
@@ -101,10 +96,7 @@ int64_t host_make_directory::handle(VmContext& context, uabi::Gpa request_gpa)
     if (fd < 0)
         return fd;
     (void)fchmod(fd, mode);
-    auto reply = *request;
-    if ((error = file_new_handle(context, fd, directory->mount, &reply.handle, &reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostMakeDirectory request");
+    return answer_new_handle(context, request_gpa, *request, "HostMakeDirectory request", fd, directory->mount);
 }
 
 // HostMakeSymlink: a symlink `name` -> target (stored as given, never resolved by the monitor).
@@ -132,10 +124,7 @@ int64_t host_make_symlink::handle(VmContext& context, uabi::Gpa request_gpa)
     int fd = open_beneath(directory->path_fd, name, O_PATH);
     if (fd < 0)
         return fd;
-    auto reply = *request;
-    if ((error = file_new_handle(context, fd, directory->mount, &reply.handle, &reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostMakeSymlink request");
+    return answer_new_handle(context, request_gpa, *request, "HostMakeSymlink request", fd, directory->mount);
 }
 
 // HostLink: a new name for `target` in `directory` (same mount); the target's new attributes.
@@ -162,10 +151,7 @@ int64_t host_link::handle(VmContext& context, uabi::Gpa request_gpa)
     // AT_EMPTY_PATH it needs no CAP_DAC_READ_SEARCH.
     if (linkat(AT_FDCWD, fd_link(target->path_fd).c_str(), directory->path_fd, name.c_str(), AT_SYMLINK_FOLLOW) < 0)
         return -errno;
-    auto reply = *request;
-    if ((error = attributes_of(target->path_fd, reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostLink request");
+    return answer_attributes(context, request_gpa, *request, "HostLink request", target->path_fd);
 }
 
 namespace {
@@ -270,10 +256,7 @@ int64_t host_set_attributes::handle(VmContext& context, uabi::Gpa request_gpa)
             return -errno;
     }
     // FIXME: HostSetOwner is accepted and ignored: the host files keep the monitor's owner.
-    auto reply = *request;
-    if ((error = attributes_of(file->path_fd, reply.attributes)) < 0)
-        return error;
-    return answer(context, request_gpa, reply, "HostSetAttributes request");
+    return answer_attributes(context, request_gpa, *request, "HostSetAttributes request", file->path_fd);
 }
 
 } // namespace host::hypercalls
