@@ -21,6 +21,15 @@ HostNode* HostNode::same_file_system(Vnode& other)
     return static_cast<HostNode*>(&other);
 }
 
+lib::ErrorOr<void> HostNode::check_writable_directory() const
+{
+    if (node_type() != vfs::TypeDirectory)
+        return ENOTDIR;
+    if (is_read_only())
+        return EROFS;
+    return {};
+}
+
 void HostNode::touch_directory(int link_count_change)
 {
     vfs::Timestamp now = vfs::current_time();
@@ -31,10 +40,7 @@ void HostNode::touch_directory(int link_count_change)
 
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::create(lib::StringView name, uint32_t mode)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     uabi::HostCreateRequest request {};
     request.directory = m_handle;
     request.mode = mode & 07777;
@@ -47,10 +53,7 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::create(lib::StringView name, uin
 
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::make_directory(lib::StringView name, uint32_t mode)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     uabi::HostCreateRequest request {};
     request.directory = m_handle;
     request.mode = mode & 07777;
@@ -62,10 +65,7 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::make_directory(lib::StringView n
 
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::make_symlink(lib::StringView name, lib::StringView target)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     if (target.is_empty())
         return ENOENT;
     if (target.length() >= uabi::PATH_MAX_BYTES)
@@ -84,10 +84,7 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::make_symlink(lib::StringView nam
 
 lib::ErrorOr<void> HostNode::link(lib::StringView name, Vnode& target)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     HostNode* host_target = same_file_system(target);
     if (!host_target)
         return EXDEV;
@@ -103,10 +100,7 @@ lib::ErrorOr<void> HostNode::link(lib::StringView name, Vnode& target)
 
 lib::ErrorOr<void> HostNode::unlink(lib::StringView name)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     uabi::HostNameRequest request {};
     request.directory = m_handle;
     TRY(copy_name(request.name, name));
@@ -118,10 +112,7 @@ lib::ErrorOr<void> HostNode::unlink(lib::StringView name)
 
 lib::ErrorOr<void> HostNode::remove_directory(lib::StringView name)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     uabi::HostNameRequest request {};
     request.directory = m_handle;
     TRY(copy_name(request.name, name));
@@ -132,10 +123,7 @@ lib::ErrorOr<void> HostNode::remove_directory(lib::StringView name)
 
 lib::ErrorOr<void> HostNode::rename(lib::StringView name, Vnode& new_directory, lib::StringView new_name, uint32_t flags)
 {
-    if (node_type() != vfs::TypeDirectory)
-        return ENOTDIR;
-    if (is_read_only())
-        return EROFS;
+    TRY(check_writable_directory());
     HostNode* target_directory = same_file_system(new_directory);
     if (!target_directory)
         return EXDEV;

@@ -86,6 +86,9 @@ private:
     uint32_t node_type() const { return m_attributes.mode & vfs::TypeMask; }
     // The node `other` as a HostNode of this file system, or nullptr (EXDEV for the caller).
     HostNode* same_file_system(Vnode& other);
+    // ENOTDIR unless this is a directory, then EROFS on a read-only mount: what every change
+    // to a directory's entries checks first.
+    lib::ErrorOr<void> check_writable_directory() const;
     lib::ErrorOr<void> refresh_attributes();
     void set_attributes_from(const uabi::HostAttributes&);
     // A directory's own times after one of its entries changed.
