@@ -6,37 +6,16 @@
 # Environment: UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run (default 60).
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rootfs="$build_dir/test-rootfs"
-unikit="$build_dir/unikit"
-timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
+source "$script_dir/lib.sh"
+integration_start "$@"
+rootfs=$test_rootfs
 guest_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-
-bash "$script_dir/../rootfs/build.sh" "$rootfs" || {
-    echo "cli.sh: could not build the test rootfs" >&2
-    exit 1
-}
-if [[ ! -x $unikit ]]; then
-    echo "cli.sh: $unikit not found or not executable (build it first)" >&2
-    exit 1
-fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-cli.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 out="$work/stdout"
 err="$work/stderr"
-
-passed=0
-failed=0
-failed_cases=()
-case_name=""
-problems=()
-status=0
 
 # A hash of the whole tree: names, types, modes, sizes, mtimes, link targets, contents.
 tree_hash() {
@@ -47,31 +26,8 @@ tree_hash() {
     ) | sha256sum | cut -d' ' -f1
 }
 
-begin() {
-    case_name=$1
-    problems=()
-}
-
-problem() {
-    problems+=("$1")
-}
-
 finish() {
-    if ((${#problems[@]} == 0)); then
-        printf 'PASS  %s\n' "$case_name"
-        passed=$((passed + 1))
-        return
-    fi
-    printf 'FAIL  %s\n' "$case_name"
-    printf '    %s\n' "${problems[@]}"
-    for stream in stdout stderr; do
-        if [[ -s $work/$stream ]]; then
-            echo "    --- $stream (first lines) ---"
-            head -n 6 "$work/$stream" | cut -c 1-200 | sed 's/^/    /'
-        fi
-    done
-    failed=$((failed + 1))
-    failed_cases+=("$case_name")
+    report_case "$work" 6
 }
 
 # unikit ARGS...: runs unikit with stdin from $stdin_source (default /dev/null), stdout
@@ -83,10 +39,6 @@ unikit() {
     if ((status == 124)); then
         problem "unikit timed out after ${timeout_seconds}s"
     fi
-}
-
-expect_status() {
-    ((status == $1)) || problem "exit status $status, expected $1"
 }
 
 # The stderr of unikit's own failures: exactly one newline-terminated line, `unikit: ...`.
@@ -101,10 +53,6 @@ expect_unikit_error_line() {
     if [[ -s $err && $(head -c 8 "$err") != "unikit: " ]]; then
         problem "stderr does not start with 'unikit: '"
     fi
-}
-
-expect_stderr_empty() {
-    [[ ! -s $err ]] || problem "stderr is not empty ($(stat -c %s "$err") bytes)"
 }
 
 expect_stderr_nonempty() {
@@ -130,10 +78,6 @@ expect_stdout_file() {
     if ! cmp -s "$out" "$1"; then
         problem "stdout differs from $(basename "$1") ($(stat -c %s "$out") vs $(stat -c %s "$1") bytes)"
     fi
-}
-
-expect_stdout_line() {
-    grep -qxF -- "$1" "$out" || problem "stdout lacks the line '$1'"
 }
 
 expect_stdout_no_match() {
@@ -331,11 +275,11 @@ finish
 begin "options after PROGRAM belong to the program"
 unikit run "$rootfs" -- /bin/args_env-glibc-static -m 1M --trace -e X=1 --
 expect_status 0
-expect_stdout_line "argc=7"
-expect_stdout_line "argv[1]=-m"
-expect_stdout_line "argv[3]=--trace"
-expect_stdout_line "argv[5]=X=1"
-expect_stdout_line "argv[6]=--"
+expect_line "argc=7"
+expect_line "argv[1]=-m"
+expect_line "argv[3]=--trace"
+expect_line "argv[5]=X=1"
+expect_line "argv[6]=--"
 expect_stdout_no_match "env=X="
 expect_stderr_empty
 finish
@@ -364,7 +308,7 @@ finish
 begin "--log-level warn names an unimplemented syscall once however often it is called"
 unikit run --log-level warn "$rootfs" -- /bin/unimplemented-musl-static
 expect_status 0
-expect_stdout_line "mq_getsetattr = -1 (Function not implemented)"
+expect_line "mq_getsetattr = -1 (Function not implemented)"
 lines=$(grep -c 'syscall mq_getsetattr (245) is not implemented' "$err")
 ((lines == 1)) || problem "mq_getsetattr named $lines times, expected once"
 finish
@@ -383,9 +327,9 @@ export UNIKIT_TEST_PASSED=from-the-caller
 begin "guest environment is exactly PATH and HOME; host variables do not leak"
 unikit run "$rootfs" -- /bin/args_env-musl-static
 expect_status 0
-expect_stdout_line "envc=2"
-expect_stdout_line "env=HOME=/"
-expect_stdout_line "env=PATH=$guest_path"
+expect_line "envc=2"
+expect_line "env=HOME=/"
+expect_line "env=PATH=$guest_path"
 expect_stdout_no_match "UNIKIT_TEST_SECRET"
 expect_stdout_no_match "must-not-leak"
 finish
@@ -393,16 +337,16 @@ finish
 begin "-e NAME=VALUE is visible to the program"
 unikit run -e 'GREETING=hello world' -e EMPTY= "$rootfs" -- /bin/args_env-glibc-static
 expect_status 0
-expect_stdout_line "env=GREETING=hello world"
-expect_stdout_line "env=EMPTY="
-expect_stdout_line "envc=4"
+expect_line "env=GREETING=hello world"
+expect_line "env=EMPTY="
+expect_line "envc=4"
 expect_stdout_no_match "must-not-leak"
 finish
 
 begin "-e NAME takes the caller's value"
 unikit run -e UNIKIT_TEST_PASSED "$rootfs" -- /bin/args_env-glibc-pie
 expect_status 0
-expect_stdout_line "env=UNIKIT_TEST_PASSED=from-the-caller"
+expect_line "env=UNIKIT_TEST_PASSED=from-the-caller"
 expect_stdout_no_match "must-not-leak"
 finish
 
@@ -495,10 +439,5 @@ rootfs_hash_after=$(tree_hash "$rootfs")
 [[ $rootfs_hash_after == "$rootfs_hash_before" ]] || problem "ROOTFS changed during the tests"
 finish
 
-if ((failed > 0)); then
-    echo
-    echo "failed cases:"
-    printf '  %s\n' "${failed_cases[@]}"
-fi
-echo "$passed passed, $failed failed"
+summary
 ((failed == 0))

@@ -19,25 +19,10 @@
 # (default 60); CONFINEMENT_RACE_SECONDS (default 5) bounds each race.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-test_rootfs="$build_dir/test-rootfs"
-unikit="$build_dir/unikit"
-timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
+source "$script_dir/lib.sh"
+integration_start "$@"
 race_seconds=${CONFINEMENT_RACE_SECONDS:-5}
-
-bash "$script_dir/../rootfs/build.sh" "$test_rootfs" || {
-    echo "confinement.sh: could not build the test rootfs" >&2
-    exit 1
-}
-if [[ ! -x $unikit ]]; then
-    echo "confinement.sh: $unikit not found or not executable (build it first)" >&2
-    exit 1
-fi
 command -v gcc >/dev/null || { echo "confinement.sh: gcc not found" >&2; exit 1; }
 
 # Not under /tmp: the guest mounts a fresh tmpfs there, which would hide the decoys that
@@ -120,22 +105,6 @@ outside_hash=$(tree_hash "$outside")
 rootfs_hash=$(tree_hash "$rootfs")
 work_listing=$(ls -A "$work")
 
-passed=0
-failed=0
-failed_cases=()
-case_name=""
-problems=()
-status=0
-
-begin() {
-    case_name=$1
-    problems=()
-}
-
-problem() {
-    problems+=("$1")
-}
-
 # The confinement checks, after every case.
 check_confined() {
     if grep -qF -- "$token" "$out" "$err"; then
@@ -151,21 +120,7 @@ check_confined() {
 
 finish() {
     check_confined
-    if ((${#problems[@]} == 0)); then
-        printf 'PASS  %s\n' "$case_name"
-        passed=$((passed + 1))
-        return
-    fi
-    printf 'FAIL  %s\n' "$case_name"
-    printf '    %s\n' "${problems[@]}"
-    for stream in stdout stderr; do
-        if [[ -s $aux/$stream ]]; then
-            echo "    --- $stream (first lines) ---"
-            head -n 10 "$aux/$stream" | cut -c 1-200 | sed 's/^/    /'
-        fi
-    done
-    failed=$((failed + 1))
-    failed_cases+=("$case_name")
+    report_case "$aux" 10
 }
 
 # fsops [UNIKIT_OPTIONS...] -- OPS...: tests/programs/fsops.c in the guest.
@@ -181,14 +136,6 @@ fsops() {
         </dev/null >"$out" 2>"$err"; } 2>>"$err"
     status=$?
     ((status != 124)) || problem "unikit timed out after ${timeout_seconds}s"
-}
-
-expect_status() {
-    ((status == $1)) || problem "exit status $status, expected $1"
-}
-
-expect_line() {
-    grep -qxF -- "$1" "$out" || problem "stdout lacks the line '$1'"
 }
 
 # expect_line_any LINE...: one of the lines is in stdout.
@@ -425,10 +372,5 @@ status=0
 : >"$err"
 finish
 
-if ((failed > 0)); then
-    echo
-    echo "failed cases:"
-    printf '  %s\n' "${failed_cases[@]}"
-fi
-echo "$passed passed, $failed failed"
+summary
 ((failed == 0 && passed > 0))

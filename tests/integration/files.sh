@@ -11,39 +11,16 @@
 # FILES_FILTER=REGEX runs only the cases whose name matches.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-rootfs="$build_dir/test-rootfs"
-unikit="$build_dir/unikit"
-timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
-filter=${FILES_FILTER:-}
-
-bash "$script_dir/../rootfs/build.sh" "$rootfs" || {
-    echo "files.sh: could not build the test rootfs" >&2
-    exit 1
-}
-if [[ ! -x $unikit ]]; then
-    echo "files.sh: $unikit not found or not executable (build it first)" >&2
-    exit 1
-fi
+source "$script_dir/lib.sh"
+integration_start "$@"
+rootfs=$test_rootfs
+case_filter=${FILES_FILTER:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-files.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 out="$work/stdout"
 err="$work/stderr"
-
-passed=0
-failed=0
-skipped=0
-failed_cases=()
-case_name=""
-problems=()
-status=0
-active=true
 
 # A hash of the whole tree: names, types, modes, sizes, mtimes, link targets, contents.
 tree_hash() {
@@ -54,39 +31,8 @@ tree_hash() {
     ) | sha256sum | cut -d' ' -f1
 }
 
-begin() {
-    case_name=$1
-    problems=()
-    active=true
-    if [[ -n $filter && ! $case_name =~ $filter ]]; then
-        active=false
-    fi
-}
-
-problem() {
-    problems+=("$1")
-}
-
 finish() {
-    if ! $active; then
-        skipped=$((skipped + 1))
-        return
-    fi
-    if ((${#problems[@]} == 0)); then
-        printf 'PASS  %s\n' "$case_name"
-        passed=$((passed + 1))
-        return
-    fi
-    printf 'FAIL  %s\n' "$case_name"
-    printf '    %s\n' "${problems[@]}"
-    for stream in stdout stderr; do
-        if [[ -s $work/$stream ]]; then
-            echo "    --- $stream (first lines) ---"
-            head -n 8 "$work/$stream" | cut -c 1-200 | sed 's/^/    /'
-        fi
-    done
-    failed=$((failed + 1))
-    failed_cases+=("$case_name")
+    report_case "$work" 8
 }
 
 # unikit ARGS...: runs unikit (stdin /dev/null), stdout and stderr to $out and $err,
@@ -114,17 +60,6 @@ fsops() {
     unikit run "${options[@]}" "$rootfs" -- "/bin/fsops-$fsops_flavour" "$@"
 }
 
-expect_status() {
-    $active || return 0
-    ((status == $1)) || problem "exit status $status, expected $1"
-}
-
-# expect_line TEXT: stdout has exactly this line.
-expect_line() {
-    $active || return 0
-    grep -qxF -- "$1" "$out" || problem "stdout lacks the line '$1'"
-}
-
 # expect_match REGEX: some stdout line matches (grep -E).
 expect_match() {
     $active || return 0
@@ -139,11 +74,6 @@ expect_no_match() {
 expect_stdout_file() {
     $active || return 0
     cmp -s "$out" "$1" || problem "stdout differs from $(basename "$1")"
-}
-
-expect_stderr_empty() {
-    $active || return 0
-    [[ ! -s $err ]] || problem "stderr is not empty ($(stat -c %s "$err") bytes)"
 }
 
 expect_rootfs_unchanged() {
@@ -444,11 +374,5 @@ begin "ROOTFS never changed during these tests"
 expect_rootfs_unchanged
 finish
 
-if ((failed > 0)); then
-    echo
-    echo "failed cases:"
-    printf '  %s\n' "${failed_cases[@]}"
-fi
-((skipped > 0)) && echo "($skipped cases filtered out)"
-echo "$passed passed, $failed failed"
+summary
 ((failed == 0 && passed > 0))
