@@ -1,4 +1,5 @@
-// Default Vnode operations: the errno Linux gives when a file does not support an operation.
+// Default Vnode operations (the errno Linux gives when a file does not support one) and
+// emit_entry, the directory-entry builder of the synthetic file systems' read_directory.
 #include <lib/errno_codes.h>
 #include <vfs/vnode.h>
 
@@ -9,6 +10,15 @@ namespace {
 lib::Error not_a_directory_or(Vnode& node, lib::Error otherwise) { return node.is_directory() ? otherwise : ENOTDIR; }
 
 } // namespace
+
+bool emit_entry(Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, lib::StringView name, uint64_t next_cookie)
+{
+    DirectoryEntry entry {};
+    entry.inode = inode;
+    entry.type = static_cast<uint8_t>((mode & TypeMask) >> 12);
+    name.copy_to(entry.name, sizeof(entry.name));
+    return emit(context, entry, next_cookie);
+}
 
 lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::lookup(lib::StringView) { return not_a_directory_or(*this, ENOENT); }
 lib::ErrorOr<uint64_t> Vnode::read_directory(uint64_t, EntrySink, void*) { return ENOTDIR; }

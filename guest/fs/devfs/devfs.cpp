@@ -11,15 +11,6 @@ namespace {
 
 enum Inode : uint64_t { Root = 1, Null, Zero, Full, Random, Urandom, Tty, Stdin, Stdout, Stderr, Fd, Shm, Pts };
 
-bool emit_name(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, const char* name, uint64_t next_cookie)
-{
-    vfs::DirectoryEntry entry {};
-    entry.inode = inode;
-    entry.type = static_cast<uint8_t>((mode & vfs::TypeMask) >> 12);
-    lib::StringView(name).copy_to(entry.name, sizeof(entry.name));
-    return emit(context, entry, next_cookie);
-}
-
 lib::RefPtr<DevNode> device(DevFs& fs, uint64_t inode, DeviceKind kind, uint32_t major, uint32_t minor)
 {
     return lib::make_ref<DevDevice>(fs, inode, kind, make_device(major, minor));
@@ -151,12 +142,12 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> DevDirectory::lookup(lib::StringView name)
 lib::ErrorOr<uint64_t> DevDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
     if (cookie == 0) {
-        if (!emit_name(emit, context, m_inode, m_mode, ".", 1))
+        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
             return cookie;
         cookie = 1;
     }
     if (cookie == 1) {
-        if (!emit_name(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
+        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
             return cookie;
         cookie = 2;
     }
@@ -164,7 +155,7 @@ lib::ErrorOr<uint64_t> DevDirectory::read_directory(uint64_t cookie, EntrySink e
         const Entry& entry = m_entries[cookie - 2];
         if (entry.present && !entry.present())
             continue;
-        if (!emit_name(emit, context, entry.node->inode_number(), entry.node->mode(), entry.name, cookie + 1))
+        if (!vfs::emit_entry(emit, context, entry.node->inode_number(), entry.node->mode(), entry.name, cookie + 1))
             return cookie;
     }
     return cookie;

@@ -102,12 +102,12 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcFdDirectory::lookup(lib::StringView na
 lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
     if (cookie == 0) {
-        if (!emit_entry(emit, context, m_inode, m_mode, ".", 1))
+        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
             return cookie;
         cookie = 1;
     }
     if (cookie == 1) {
-        if (!emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
+        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
             return cookie;
         cookie = 2;
     }
@@ -128,7 +128,7 @@ lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySin
         while (count)
             name[length++] = digits[--count];
         name[length] = '\0';
-        if (!emit_entry(emit, context, FD_LINK_INODE_BASE + cookie - 2, vfs::TypeSymlink, name, cookie + 1))
+        if (!vfs::emit_entry(emit, context, FD_LINK_INODE_BASE + cookie - 2, vfs::TypeSymlink, name, cookie + 1))
             return cookie;
     }
     return cookie;

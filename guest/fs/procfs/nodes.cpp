@@ -83,15 +83,6 @@ void TextBuffer::swap(TextBuffer& other)
     other.m_failed = failed;
 }
 
-bool emit_entry(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, const char* name, uint64_t next_cookie)
-{
-    vfs::DirectoryEntry entry {};
-    entry.inode = inode;
-    entry.type = static_cast<uint8_t>((mode & vfs::TypeMask) >> 12);
-    lib::StringView(name).copy_to(entry.name, sizeof(entry.name));
-    return emit(context, entry, next_cookie);
-}
-
 lib::ErrorOr<vfs::Attributes> ProcNode::attributes()
 {
     vfs::Attributes attributes {};
@@ -190,18 +181,18 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcDirectory::lookup(lib::StringView name
 lib::ErrorOr<uint64_t> ProcDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
     if (cookie == 0) {
-        if (!emit_entry(emit, context, m_inode, m_mode, ".", 1))
+        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
             return cookie;
         cookie = 1;
     }
     if (cookie == 1) {
-        if (!emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
+        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
             return cookie;
         cookie = 2;
     }
     for (; cookie - 2 < m_entry->child_count; ++cookie) {
         const ProcEntry& child = m_entry->children[cookie - 2];
-        if (!emit_entry(emit, context, child.inode, mode_of(child), child.name, cookie + 1))
+        if (!vfs::emit_entry(emit, context, child.inode, mode_of(child), child.name, cookie + 1))
             return cookie;
     }
     return cookie;

@@ -150,9 +150,6 @@ private:
     uint64_t m_parent_inode;
 };
 
-// Copies `name` into a directory entry and hands it to `emit`.
-bool emit_entry(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, const char* name, uint64_t next_cookie);
-
 // Generators: process_files.cpp (for /proc/1), system_files.cpp and cpuinfo.cpp.
 lib::ErrorOr<void> generate_self(ProcFs&, TextBuffer&);
 lib::ErrorOr<void> generate_mounts_link(ProcFs&, TextBuffer&);

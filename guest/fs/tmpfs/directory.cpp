@@ -9,17 +9,6 @@ namespace {
 // Linux tmpfs reports a directory's size as 20 bytes per entry, "." and ".." included.
 constexpr int64_t BOGO_ENTRY_SIZE = 20;
 
-uint8_t entry_type(uint32_t mode) { return static_cast<uint8_t>((mode & vfs::TypeMask) >> 12); }
-
-bool emit_name(vfs::Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, lib::StringView name, uint64_t next)
-{
-    vfs::DirectoryEntry entry {};
-    entry.inode = inode;
-    entry.type = entry_type(mode);
-    name.copy_to(entry.name, sizeof(entry.name));
-    return emit(context, entry, next);
-}
-
 } // namespace
 
 TmpDirectory::TmpDirectory(TmpFs& fs, uint32_t mode, TmpDirectory* parent)
@@ -127,13 +116,13 @@ lib::ErrorOr<uint64_t> TmpDirectory::read_directory(uint64_t cookie, EntrySink e
         return cookie;
     touch_access();
     if (cookie == 0) {
-        if (!emit_name(emit, context, m_inode, m_mode, ".", 1))
+        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
             return cookie;
         cookie = 1;
     }
     if (cookie == 1) {
         TmpDirectory* parent = m_parent ? m_parent : this;
-        if (!emit_name(emit, context, parent->m_inode, parent->m_mode, "..", 2))
+        if (!vfs::emit_entry(emit, context, parent->m_inode, parent->m_mode, "..", 2))
             return cookie;
         cookie = 2;
     }
@@ -141,7 +130,7 @@ lib::ErrorOr<uint64_t> TmpDirectory::read_directory(uint64_t cookie, EntrySink e
     for (auto* entry = m_first; entry; entry = entry->next) {
         if (entry->cookie < cookie)
             continue;
-        if (!emit_name(emit, context, entry->node->inode_number(), entry->node->mode(), entry->name_view(), entry->cookie + 1))
+        if (!vfs::emit_entry(emit, context, entry->node->inode_number(), entry->node->mode(), entry->name_view(), entry->cookie + 1))
             return cookie;
         cookie = entry->cookie + 1;
     }

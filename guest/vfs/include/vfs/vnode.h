@@ -129,6 +129,10 @@ public:
     virtual FileSystem& file_system() = 0;
 };
 
+// Copies `name` (cut to fit) into a directory entry of `inode`, typed from `mode`, and hands it
+// to `emit`; what `emit` returns. For read_directory.
+bool emit_entry(Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, lib::StringView name, uint64_t next_cookie);
+
 class FileSystem : public lib::RefCountedBase {
 public:
     virtual ~FileSystem() = default;
