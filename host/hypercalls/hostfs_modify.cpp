@@ -31,6 +31,16 @@ Handle* writable_directory(VmContext& context, int64_t handle, int64_t* error)
     return directory;
 }
 
+// writable_directory() and the checked component of its request's `name` field.
+Handle* writable_directory(VmContext& context, int64_t handle, const char (&name_field)[uabi::HOST_NAME_BYTES],
+    std::string& name, int64_t* error)
+{
+    Handle* directory = writable_directory(context, handle, error);
+    if (directory != nullptr && (*error = check_name(name_field, name)) < 0)
+        return nullptr;
+    return directory;
+}
+
 } // namespace
 
 // HostCreate: a regular file `name` (or, unless exclusive, the regular file already there);
@@ -41,11 +51,9 @@ int64_t host_create::handle(VmContext& context, uabi::Gpa request_gpa)
     if (!request)
         return -EINVAL;
     int64_t error = 0;
-    Handle* directory = writable_directory(context, request->directory, &error);
-    if (directory == nullptr)
-        return error;
     std::string name;
-    if ((error = check_name(request->name, name)) < 0)
+    Handle* directory = writable_directory(context, request->directory, request->name, name, &error);
+    if (directory == nullptr)
         return error;
     if (request->flags & ~uint32_t(uabi::HostCreateExclusive))
         return -EINVAL;
@@ -83,11 +91,9 @@ int64_t host_make_directory::handle(VmContext& context, uabi::Gpa request_gpa)
     if (!request)
         return -EINVAL;
     int64_t error = 0;
-    Handle* directory = writable_directory(context, request->directory, &error);
-    if (directory == nullptr)
-        return error;
     std::string name;
-    if ((error = check_name(request->name, name)) < 0)
+    Handle* directory = writable_directory(context, request->directory, request->name, name, &error);
+    if (directory == nullptr)
         return error;
     uint32_t mode = request->mode & HOST_MODE_MASK;
     if (mkdirat(directory->path_fd, name.c_str(), mode) < 0)
@@ -108,11 +114,9 @@ int64_t host_make_symlink::handle(VmContext& context, uabi::Gpa request_gpa)
     if (!context.memory.contains(request->target, request->target_length))
         return context.outside_ram("HostMakeSymlink target", request->target, request->target_length);
     int64_t error = 0;
-    Handle* directory = writable_directory(context, request->directory, &error);
-    if (directory == nullptr)
-        return error;
     std::string name;
-    if ((error = check_name(request->name, name)) < 0)
+    Handle* directory = writable_directory(context, request->directory, request->name, name, &error);
+    if (directory == nullptr)
         return error;
     auto target = context.memory.read_string(request->target, std::min<uint64_t>(request->target_length, uabi::PATH_MAX_BYTES));
     if (!target)
@@ -163,11 +167,9 @@ int64_t remove_name(VmContext& context, uabi::Gpa request_gpa, int flags, const 
     if (!request)
         return -EINVAL;
     int64_t error = 0;
-    Handle* directory = writable_directory(context, request->directory, &error);
-    if (directory == nullptr)
-        return error;
     std::string name;
-    if ((error = check_name(request->name, name)) < 0)
+    Handle* directory = writable_directory(context, request->directory, request->name, name, &error);
+    if (directory == nullptr)
         return error;
     if (unlinkat(directory->path_fd, name.c_str(), flags) < 0)
         return -errno;
