@@ -370,6 +370,23 @@ expect_status 0
 $active && { cmp -s "$out" "$work/stdin.txt" || problem "stdout is not the stdin file"; }
 finish
 
+begin "re-reading a ROOTFS file comes from the guest's page cache: no more HostRead hypercalls"
+host_reads() {
+    sed -n 's/^  HostRead  *\([0-9][0-9]*\) .*/\1/p' "$err"
+}
+unikit run --stats "$rootfs" -- /bin/busybox cat /data/blob.bin
+expect_status 0
+once=$(host_reads)
+unikit run --stats "$rootfs" -- /bin/busybox cat /data/blob.bin /data/blob.bin /data/blob.bin
+expect_status 0
+thrice=$(host_reads)
+if $active; then
+    [[ -n $once && -n $thrice ]] || problem "no HostRead line in --stats"
+    [[ $once == "$thrice" ]] || problem "reading 1 MiB three times took $thrice HostReads, once took $once"
+    cmp -s "$out" <(cat "$rootfs/data/blob.bin" "$rootfs/data/blob.bin" "$rootfs/data/blob.bin") || problem "the bytes read differ from the file"
+fi
+finish
+
 begin "ROOTFS never changed during these tests"
 expect_rootfs_unchanged
 finish
