@@ -20,6 +20,21 @@ bool emit_entry(Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t m
     return emit(context, entry, next_cookie);
 }
 
+bool emit_dots(Vnode::EntrySink emit, void* context, uint64_t& cookie, uint64_t inode, uint32_t mode, uint64_t parent_inode)
+{
+    if (cookie == 0) {
+        if (!emit_entry(emit, context, inode, mode, ".", 1))
+            return false;
+        cookie = 1;
+    }
+    if (cookie == 1) {
+        if (!emit_entry(emit, context, parent_inode, TypeDirectory, "..", 2))
+            return false;
+        cookie = 2;
+    }
+    return true;
+}
+
 lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::lookup(lib::StringView) { return not_a_directory_or(*this, ENOENT); }
 lib::ErrorOr<uint64_t> Vnode::read_directory(uint64_t, EntrySink, void*) { return ENOTDIR; }
 lib::ErrorOr<lib::RefPtr<Vnode>> Vnode::create(lib::StringView, uint32_t) { return not_a_directory_or(*this, EPERM); }

@@ -141,16 +141,8 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> DevDirectory::lookup(lib::StringView name)
 // Cookies: 0 ".", 1 "..", then 2 + the entry's index (absent entries are skipped).
 lib::ErrorOr<uint64_t> DevDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
-    if (cookie == 0) {
-        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
-            return cookie;
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
-            return cookie;
-        cookie = 2;
-    }
+    if (!vfs::emit_dots(emit, context, cookie, m_inode, m_mode, m_parent_inode))
+        return cookie;
     for (; cookie - 2 < m_count; ++cookie) {
         const Entry& entry = m_entries[cookie - 2];
         if (entry.present && !entry.present())

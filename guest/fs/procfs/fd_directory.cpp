@@ -101,16 +101,8 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcFdDirectory::lookup(lib::StringView na
 // Cookies: 0 ".", 1 "..", then 2 + fd, so listing resumes at the next descriptor in order.
 lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
-    if (cookie == 0) {
-        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
-            return cookie;
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
-            return cookie;
-        cookie = 2;
-    }
+    if (!vfs::emit_dots(emit, context, cookie, m_inode, m_mode, m_parent_inode))
+        return cookie;
     auto& files = linux::current_process().files;
     int highest = files.highest_open();
     for (; cookie < 2 + static_cast<uint64_t>(highest + 1); ++cookie) {

@@ -180,16 +180,8 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcDirectory::lookup(lib::StringView name
 
 lib::ErrorOr<uint64_t> ProcDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
-    if (cookie == 0) {
-        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
-            return cookie;
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        if (!vfs::emit_entry(emit, context, m_parent_inode, vfs::TypeDirectory, "..", 2))
-            return cookie;
-        cookie = 2;
-    }
+    if (!vfs::emit_dots(emit, context, cookie, m_inode, m_mode, m_parent_inode))
+        return cookie;
     for (; cookie - 2 < m_entry->child_count; ++cookie) {
         const ProcEntry& child = m_entry->children[cookie - 2];
         if (!vfs::emit_entry(emit, context, child.inode, mode_of(child), child.name, cookie + 1))

@@ -115,17 +115,9 @@ lib::ErrorOr<uint64_t> TmpDirectory::read_directory(uint64_t cookie, EntrySink e
     if (m_removed)
         return cookie;
     touch_access();
-    if (cookie == 0) {
-        if (!vfs::emit_entry(emit, context, m_inode, m_mode, ".", 1))
-            return cookie;
-        cookie = 1;
-    }
-    if (cookie == 1) {
-        TmpDirectory* parent = m_parent ? m_parent : this;
-        if (!vfs::emit_entry(emit, context, parent->m_inode, parent->m_mode, "..", 2))
-            return cookie;
-        cookie = 2;
-    }
+    TmpDirectory* parent = m_parent ? m_parent : this;
+    if (!vfs::emit_dots(emit, context, cookie, m_inode, m_mode, parent->m_inode))
+        return cookie;
     // Entries are in cookie order: resume at the first one at or past `cookie`.
     for (auto* entry = m_first; entry; entry = entry->next) {
         if (entry->cookie < cookie)

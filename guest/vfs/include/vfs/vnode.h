@@ -133,6 +133,10 @@ public:
 // to `emit`; what `emit` returns. For read_directory.
 bool emit_entry(Vnode::EntrySink emit, void* context, uint64_t inode, uint32_t mode, lib::StringView name, uint64_t next_cookie);
 
+// "." (cookie 0, this directory's inode and mode) and ".." (cookie 1, a directory) from
+// `cookie` on, which ends at 2; false, with `cookie` where it stopped, when `emit` said stop.
+bool emit_dots(Vnode::EntrySink emit, void* context, uint64_t& cookie, uint64_t inode, uint32_t mode, uint64_t parent_inode);
+
 class FileSystem : public lib::RefCountedBase {
 public:
     virtual ~FileSystem() = default;
