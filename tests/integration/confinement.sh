@@ -25,9 +25,11 @@ integration_start "$@"
 race_seconds=${CONFINEMENT_RACE_SECONDS:-5}
 command -v gcc >/dev/null || { echo "confinement.sh: gcc not found" >&2; exit 1; }
 
-# Not under /tmp: the guest mounts a fresh tmpfs there, which would hide the decoys that
-# mirror these host paths inside ROOTFS.
-work=$(mktemp -d "$build_dir/unikit-confinement.XXXXXX")
+# Not under /tmp (nor /dev or /proc): the guest mounts its own file systems there, which
+# would hide the decoys that mirror these host paths inside ROOTFS. The build directory
+# may itself be under /tmp, so use /var/tmp.
+mkdir -p /var/tmp
+work=$(mktemp -d /var/tmp/unikit-confinement.XXXXXX)
 swapper_pids=()
 cleanup() {
     local pid
