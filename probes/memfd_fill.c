@@ -3,6 +3,8 @@
 // MODE 0: pread into the fresh mapping; 1: fallocate the range first; 2: MADV_POPULATE_WRITE first;
 // 3: pread into a private anonymous buffer (for scale); 4: pwrite from a warm buffer into the memfd;
 // 5: copy_file_range file -> memfd; 6: sendfile file -> memfd
+// Seen here (1 MiB file, page cache warm): mode 0 11-16 us a page, 2 2.2 us, 4 0.7-0.9 us,
+// 6 0.9 us; mode 5 fails with EXDEV (memfd and file on different file systems).
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
