@@ -3,11 +3,12 @@
 #pragma once
 
 #include <lib/error_or.h>
+#include <vfs/vnode.h>
 #include <stddef.h>
 
 namespace linux {
 
-inline constexpr size_t PATH_LENGTH_MAX = 4096;
+inline constexpr size_t PATH_LENGTH_MAX = vfs::PATH_LENGTH_MAX;
 
 // Writes `path` made absolute against `directory` (itself absolute) into `out`, with repeated
 // slashes and "." components removed. Returns the length, or ENAMETOOLONG / ENOENT (empty).

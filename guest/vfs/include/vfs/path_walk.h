@@ -9,7 +9,6 @@
 
 namespace vfs {
 
-inline constexpr size_t PATH_LENGTH_MAX = 4096;
 inline constexpr int SYMLINK_LIMIT = 40;
 
 struct WalkOptions {

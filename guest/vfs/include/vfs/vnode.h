@@ -20,6 +20,7 @@
 namespace vfs {
 
 inline constexpr size_t NAME_LENGTH_MAX = 255;
+inline constexpr size_t PATH_LENGTH_MAX = 4096; // with its NUL, as Linux's PATH_MAX
 
 // File types, as the S_IFMT bits of st_mode.
 enum FileType : uint32_t {
