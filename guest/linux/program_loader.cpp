@@ -24,14 +24,12 @@ constexpr uint64_t PIE_RANDOM_PAGES = 1 << 16; // up to 256 MiB of randomisation
 
 lib::ErrorOr<ProgramFile> open_program(const char* path)
 {
-    static vfs::WalkResult walk;
+    vfs::WalkResult walk;
     TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
     if (!walk.node) // a directory walk that ended on a mount point only
         return ENOENT;
     ProgramFile file {};
     file.vnode = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     auto status = TRY(file.vnode->attributes());
     if ((status.mode & S_IFMT) != S_IFREG || !(status.mode & 0111))
         return (status.mode & S_IFMT) == S_IFDIR ? EISDIR : EACCES;

@@ -15,17 +15,9 @@ using namespace vfs;
 constexpr int64_t UTIME_NOW = (1l << 30) - 1, UTIME_OMIT = (1l << 30) - 2;
 constexpr int FALLOC_FL_KEEP_SIZE = 1;
 
-struct Walk : WalkResult {
-    ~Walk()
-    {
-        node.clear();
-        parent.clear();
-    }
-};
-
 SyscallResult change_path(int dirfd, UserAddress path, int at_flags, const AttributeChange& change)
 {
-    Walk walk;
+    WalkResult walk;
     WalkOptions options;
     options.follow_last_symlink = !(at_flags & AT_SYMLINK_NOFOLLOW);
     TRY(resolve(dirfd, path, options, walk, at_flags));
@@ -148,7 +140,7 @@ SyscallResult sys_fchownat(SyscallArguments& a)
 SyscallResult sys_truncate(SyscallArguments& a)
 {
     auto change = TRY(size_change(static_cast<int64_t>(a[1])));
-    Walk walk;
+    WalkResult walk;
     TRY(resolve(AT_FDCWD, a[0], WalkOptions {}, walk));
     if (walk.node->is_directory())
         return EISDIR;

@@ -46,13 +46,11 @@ bool add_entry(void* context, const vfs::DirectoryEntry& entry, uint64_t next_co
 // Walks `path` from the cwd and, if it is a directory, makes it the cwd.
 lib::ErrorOr<void> change_directory(const char* path)
 {
-    static vfs::WalkResult walk;
+    vfs::WalkResult walk;
     static vfs::Location location;
     Process& process = current_process();
     auto walked = vfs::walk(path, process.cwd, vfs::WalkOptions {}, walk, &location);
     bool is_directory = !walked.is_error() && walk.node->is_directory();
-    walk.node.clear();
-    walk.parent.clear();
     if (walked.is_error() || !is_directory) {
         location.clear();
         return walked.is_error() ? lib::Error(walked.error()) : ENOTDIR;
@@ -124,11 +122,9 @@ SyscallResult sys_getcwd(SyscallArguments& a)
 {
     Process& process = current_process();
     // A cwd that was removed (or moved) has no path any more: ENOENT, as Linux.
-    static vfs::WalkResult walk;
+    vfs::WalkResult walk;
     auto walked = vfs::walk(process.cwd.canonical, process.cwd, vfs::WalkOptions {}, walk);
     bool same = !walked.is_error() && walk.node.ptr() == process.cwd.node();
-    walk.node.clear();
-    walk.parent.clear();
     if (!same)
         return ENOENT;
     const char* cwd = process.cwd.canonical;

@@ -12,18 +12,9 @@ using namespace vfs;
 
 constexpr uint32_t RENAME_NOREPLACE = 1, RENAME_EXCHANGE = 2, RENAME_WHITEOUT = 4;
 
-// A walk result that lets go of its vnodes when the syscall returns.
-struct Walk : WalkResult {
-    ~Walk()
-    {
-        node.clear();
-        parent.clear();
-    }
-};
-
 bool is_dot_or_dot_dot(const char* name) { return name[0] == '.' && (name[1] == '\0' || (name[1] == '.' && name[2] == '\0')); }
 
-lib::ErrorOr<void> walk_parent(int dirfd, UserAddress path, Walk& walk, bool trailing_slash_follows = true)
+lib::ErrorOr<void> walk_parent(int dirfd, UserAddress path, WalkResult& walk, bool trailing_slash_follows = true)
 {
     WalkOptions options;
     options.want_parent = true;
@@ -32,11 +23,11 @@ lib::ErrorOr<void> walk_parent(int dirfd, UserAddress path, Walk& walk, bool tra
     return resolve(dirfd, path, options, walk);
 }
 
-bool is_mount_root(const Walk& walk) { return walk.node && walk.mount && walk.mount->root == walk.node; }
+bool is_mount_root(const WalkResult& walk) { return walk.node && walk.mount && walk.mount->root == walk.node; }
 
 SyscallResult make_directory(int dirfd, UserAddress path, uint32_t mode)
 {
-    Walk walk;
+    WalkResult walk;
     TRY(walk_parent(dirfd, path, walk));
     if (walk.node || is_dot_or_dot_dot(walk.name) || walk.name[0] == '\0')
         return EEXIST;
@@ -55,7 +46,7 @@ SyscallResult make_node(int dirfd, UserAddress path, uint32_t mode, uint64_t dev
         return EPERM; // FIXME: device nodes; devfs provides the usual ones
     if (type != TypeRegular && type != TypeFifo && type != TypeSocket)
         return EINVAL;
-    Walk walk;
+    WalkResult walk;
     TRY(walk_parent(dirfd, path, walk));
     if (walk.node || walk.name[0] == '\0')
         return EEXIST;
@@ -70,7 +61,7 @@ SyscallResult make_node(int dirfd, UserAddress path, uint32_t mode, uint64_t dev
 
 SyscallResult remove(int dirfd, UserAddress path, bool directory)
 {
-    Walk walk;
+    WalkResult walk;
     TRY(walk_parent(dirfd, path, walk, false));
     if (!walk.node)
         return ENOENT;
@@ -102,7 +93,7 @@ SyscallResult rename_at(int old_dirfd, UserAddress old_path, int new_dirfd, User
         return EINVAL;
     if (flags & RENAME_WHITEOUT)
         return EINVAL; // only overlay file systems use it, from inside the kernel
-    Walk from, to;
+    WalkResult from, to;
     TRY(walk_parent(old_dirfd, old_path, from, false));
     TRY(walk_parent(new_dirfd, new_path, to, false));
     if (!from.node)
@@ -129,7 +120,7 @@ SyscallResult link_at(int old_dirfd, UserAddress old_path, int new_dirfd, UserAd
 {
     if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
         return EINVAL;
-    Walk from, to;
+    WalkResult from, to;
     WalkOptions options;
     options.follow_last_symlink = flags & AT_SYMLINK_FOLLOW;
     TRY(resolve(old_dirfd, old_path, options, from, flags));
@@ -151,7 +142,7 @@ SyscallResult symlink_at(UserAddress target_address, int dirfd, UserAddress path
     TRY(copy_string_from_user(target, sizeof(target), target_address));
     if (target[0] == '\0')
         return ENOENT;
-    Walk walk;
+    WalkResult walk;
     TRY(walk_parent(dirfd, path, walk));
     if (walk.node || walk.name[0] == '\0')
         return EEXIST;

@@ -48,11 +48,9 @@ SyscallResult open_temporary(int dirfd, UserAddress user_path, uint32_t flags, u
     uint32_t access = flags & AccessMode;
     if (access != WriteOnly && access != ReadWrite)
         return EINVAL;
-    static WalkResult walk;
+    WalkResult walk;
     TRY(resolve(dirfd, user_path, WalkOptions {}, walk));
     lib::RefPtr<Vnode> directory = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     if (!directory->is_directory())
         return ENOTDIR;
     static uint64_t counter;
@@ -74,7 +72,7 @@ SyscallResult open_path(int dirfd, UserAddress user_path, uint32_t flags, uint32
         return EINVAL; // since Linux 6.4
     if ((flags & TemporaryFile) == TemporaryFile)
         return open_temporary(dirfd, user_path, flags, mode);
-    static WalkResult walk;
+    WalkResult walk;
     lib::RefPtr<Vnode> node;
     if (flags & Path) {
         flags &= Path | Directory | NoFollow | CloseOnExec;
@@ -90,14 +88,10 @@ SyscallResult open_path(int dirfd, UserAddress user_path, uint32_t flags, uint32
         TRY(resolve(dirfd, user_path, options, walk));
         node = walk.node;
         if (node->type() == TypeSymlink) {
-            walk.node.clear();
-            walk.parent.clear();
             return (flags & Directory) ? ENOTDIR : ELOOP; // O_NOFOLLOW on a symlink
         }
     }
     bool read_only_mount = walk.mount && walk.mount->read_only;
-    walk.node.clear();
-    walk.parent.clear();
     uint32_t type = node->type();
     if ((flags & Directory) && type != TypeDirectory)
         return ENOTDIR;

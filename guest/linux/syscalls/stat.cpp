@@ -47,13 +47,11 @@ SyscallResult stat_at(int dirfd, UserAddress path, UserAddress buffer, int flags
 {
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return EINVAL;
-    static WalkResult walk;
+    WalkResult walk;
     WalkOptions options;
     options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
     TRY(resolve(dirfd, path, options, walk, flags));
     auto node = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     TRY(write_stat(buffer, *node));
     return 0;
 }
@@ -62,14 +60,12 @@ SyscallResult access_at(int dirfd, UserAddress path, uint64_t mode, int flags)
 {
     if (mode & ~7ull || (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)))
         return EINVAL;
-    static WalkResult walk;
+    WalkResult walk;
     WalkOptions options;
     options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
     TRY(resolve(dirfd, path, options, walk, flags));
     auto attributes = walk.node->attributes();
     bool read_only = walk.mount && walk.mount->read_only;
-    walk.node.clear();
-    walk.parent.clear();
     if (attributes.is_error())
         return lib::Error(attributes.error());
     // Root: reading and writing are allowed; executing needs an x bit (or a directory).
@@ -88,13 +84,11 @@ SyscallResult read_link_at(int dirfd, UserAddress path, UserAddress buffer, uint
     int at_flags = dirfd == AT_FDCWD ? 0 : AT_EMPTY_PATH;
     if (static_cast<int64_t>(size) <= 0)
         return EINVAL;
-    static WalkResult walk;
+    WalkResult walk;
     WalkOptions options;
     options.follow_last_symlink = false;
     TRY(resolve(dirfd, path, options, walk, at_flags));
     auto node = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     static char target[PATH_LENGTH_MAX];
     size_t length = TRY(node->read_link(target, sizeof(target)));
     if (length > sizeof(target))
@@ -147,13 +141,11 @@ SyscallResult sys_statx(SyscallArguments& a)
     int flags = static_cast<int>(a[2]) & ~0x6000; // AT_STATX_SYNC_TYPE
     if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
         return EINVAL;
-    static WalkResult walk;
+    WalkResult walk;
     WalkOptions options;
     options.follow_last_symlink = !(flags & AT_SYMLINK_NOFOLLOW);
     TRY(resolve(static_cast<int>(a[0]), a[1], options, walk, flags));
     auto node = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     auto s = TRY(node->attributes());
     Statx result {};
     result.mask = STATX_BASIC_STATS;
@@ -179,11 +171,9 @@ SyscallResult sys_statx(SyscallArguments& a)
 // int statfs(const char *path, struct statfs *buf);
 SyscallResult sys_statfs(SyscallArguments& a)
 {
-    static WalkResult walk;
+    WalkResult walk;
     TRY(resolve(AT_FDCWD, a[0], WalkOptions {}, walk));
     auto node = walk.node;
-    walk.node.clear();
-    walk.parent.clear();
     return statfs_of(*node, a[1]);
 }
 
