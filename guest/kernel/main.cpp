@@ -108,6 +108,7 @@ void main()
     initialize_memory();
     log_step("memory ready");
 
+    linux::create_main_thread();
     linux::Process& process = linux::current_process();
     auto mounted = mount_file_systems();
     if (mounted.is_error()) {

@@ -3,6 +3,7 @@
 #include <kernel/log.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <sched/scheduler.h>
 
 namespace linux {
 
@@ -49,6 +50,13 @@ void handle_syscall(TrapFrame& frame)
     int64_t result;
     if (entry.handler) {
         auto outcome = entry.handler(arguments);
+        sched::current().restarted = false;
+        if (outcome.is_error() && outcome.error() == sched::BLOCKED.code) {
+            // The task sleeps; its result arrives when it wakes (see sched::block_current).
+            if (tracing)
+                trace_syscall(entry, number, arguments.value, TRACE_NO_RETURN);
+            return;
+        }
         result = outcome.is_error() ? -static_cast<int64_t>(outcome.error()) : outcome.value();
     } else {
         result = -38; // ENOSYS

@@ -175,7 +175,7 @@ lib::ErrorOr<void> generate_status(ProcFs&, TextBuffer& out)
     out.appendf("VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
         use.data / 1024, use.stack / 1024, use.text / 1024, uint64_t(0), uint64_t(0), uint64_t(0));
     out.append("CoreDumping:\t0\nThreads:\t1\nSigQ:\t0/63432\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n");
-    out.appendf("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", process.signal_mask, signals_with_handler(true), signals_with_handler(false));
+    out.appendf("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", linux::current_thread().signal_mask, signals_with_handler(true), signals_with_handler(false));
     out.append("CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
                "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
                "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
@@ -197,7 +197,7 @@ lib::ErrorOr<void> generate_stat(ProcFs& fs, TextBuffer& out)
     // utime stime cutime cstime priority nice num_threads itrealvalue starttime vsize rss rsslim
     out.appendf("%lu 0 0 0 20 0 1 0 0 %lu %lu 18446744073709551615 ", ticks, use.total, use.total / kernel::PAGE_SIZE);
     // startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap
-    out.appendf("%lu %lu %lu 0 0 0 %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, kernel::USER_STACK_TOP, process.signal_mask,
+    out.appendf("%lu %lu %lu 0 0 0 %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, kernel::USER_STACK_TOP, linux::current_thread().signal_mask,
         signals_with_handler(true), signals_with_handler(false));
     // exit_signal processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time
     // start_data end_data start_brk arg_start arg_end env_start env_end exit_code

@@ -1,5 +1,4 @@
-// exit, exit_group, the id calls, set_tid_address, set_robust_list, arch_prctl, rlimits,
-// scheduler affinity, umask, getrusage, times.
+// exit_group, the id calls, arch_prctl, rlimits, scheduler affinity, umask, getrusage, times.
 #include <hv/hypercall.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
@@ -37,14 +36,10 @@ ResourceLimit limit_of(int resource)
 
 } // namespace
 
-// void exit(int status);  FIXME: ends the whole program until issue 5 brings threads.
-SyscallResult sys_exit(SyscallArguments& a) { exit_program(static_cast<int>(a[0])); }
-
 // void exit_group(int status);
 SyscallResult sys_exit_group(SyscallArguments& a) { exit_program(static_cast<int>(a[0])); }
 
 SyscallResult sys_getpid(SyscallArguments&) { return PID; }
-SyscallResult sys_gettid(SyscallArguments&) { return PID; }
 SyscallResult sys_getppid(SyscallArguments&) { return 0; }
 SyscallResult sys_getpgrp(SyscallArguments&) { return PID; }
 SyscallResult sys_getuid(SyscallArguments&) { return 0; }
@@ -67,25 +62,19 @@ SyscallResult sys_setpgid(SyscallArguments& a)
 SyscallResult sys_getpgid(SyscallArguments& a) { return (a[0] == 0 || a[0] == PID) ? SyscallResult(PID) : SyscallResult(ESRCH); }
 SyscallResult sys_getsid(SyscallArguments& a) { return sys_getpgid(a); }
 
-// pid_t set_tid_address(int *tidptr);
-SyscallResult sys_set_tid_address(SyscallArguments&) { return PID; }
-
-// long set_robust_list(struct robust_list_head *head, size_t len);
-SyscallResult sys_set_robust_list(SyscallArguments& a) { return a[1] == 24 ? SyscallResult(0) : SyscallResult(EINVAL); }
-
 // int arch_prctl(int code, unsigned long addr);
 SyscallResult sys_arch_prctl(SyscallArguments& a)
 {
-    Process& process = current_process();
+    Thread& thread = current_thread();
     switch (static_cast<int>(a[0])) {
     case ARCH_SET_FS:
         if (!is_user_range(a[1], 0))
             return EPERM;
-        process.fs_base = a[1];
+        thread.fs_base = a[1];
         platform::set_fs_base(a[1]);
         return 0;
     case ARCH_GET_FS:
-        TRY(write_user(a[1], process.fs_base));
+        TRY(write_user(a[1], thread.fs_base));
         return 0;
     case ARCH_SET_GS:
     case ARCH_GET_GS: // FIXME: GS base for programs that use it
@@ -138,9 +127,6 @@ SyscallResult sys_sched_getaffinity(SyscallArguments& a)
 
 // int sched_setaffinity(pid_t pid, size_t cpusetsize, const cpu_set_t *mask);
 SyscallResult sys_sched_setaffinity(SyscallArguments&) { return 0; }
-
-// int sched_yield(void);
-SyscallResult sys_sched_yield(SyscallArguments&) { return 0; }
 
 // mode_t umask(mode_t mask);
 SyscallResult sys_umask(SyscallArguments& a)

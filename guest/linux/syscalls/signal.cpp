@@ -60,24 +60,24 @@ SyscallResult sys_rt_sigprocmask(SyscallArguments& a)
 {
     if (a[3] != 8)
         return EINVAL;
-    Process& process = current_process();
-    uint64_t old = process.signal_mask;
+    Thread& thread = current_thread();
+    uint64_t old = thread.signal_mask;
     if (a[1]) {
         uint64_t set = TRY(read_user<uint64_t>(a[1]));
         switch (static_cast<int>(a[0])) {
         case SIG_BLOCK:
-            process.signal_mask |= set;
+            thread.signal_mask |= set;
             break;
         case SIG_UNBLOCK:
-            process.signal_mask &= ~set;
+            thread.signal_mask &= ~set;
             break;
         case SIG_SETMASK:
-            process.signal_mask = set;
+            thread.signal_mask = set;
             break;
         default:
             return EINVAL;
         }
-        process.signal_mask &= ~UNBLOCKABLE;
+        thread.signal_mask &= ~UNBLOCKABLE;
     }
     if (a[2])
         TRY(write_user(a[2], old));
@@ -87,8 +87,8 @@ SyscallResult sys_rt_sigprocmask(SyscallArguments& a)
 // int sigaltstack(const stack_t *ss, stack_t *old_ss);
 SyscallResult sys_sigaltstack(SyscallArguments& a)
 {
-    Process& process = current_process();
-    uint64_t old[3] = { process.alternate_stack[0], process.alternate_stack[1], process.alternate_stack[2] };
+    Thread& thread = current_thread();
+    uint64_t old[3] = { thread.alternate_stack[0], thread.alternate_stack[1], thread.alternate_stack[2] };
     if (a[0]) {
         uint64_t wanted[3];
         TRY(copy_from_user(wanted, a[0], sizeof(wanted)));
@@ -98,7 +98,7 @@ SyscallResult sys_sigaltstack(SyscallArguments& a)
         if (!(flags & SS_DISABLE) && wanted[2] < 2048)
             return ENOMEM;
         for (int i = 0; i < 3; ++i)
-            process.alternate_stack[i] = wanted[i];
+            thread.alternate_stack[i] = wanted[i];
     }
     if (a[1])
         TRY(copy_to_user(a[1], old, sizeof(old)));

@@ -4,6 +4,7 @@
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
 #include <platform/platform.h>
+#include <sched/scheduler.h>
 
 namespace linux {
 
@@ -97,12 +98,20 @@ SyscallResult sys_time(SyscallArguments& a)
     return seconds;
 }
 
+// Sleeps the calling thread until `deadline` (CLOCK_MONOTONIC); other threads run meanwhile.
+// FIXME: a signal handler interrupting the sleep gets EINTR but `rem` is not written.
+SyscallResult sleep_until(int64_t deadline)
+{
+    if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
+        return 0;
+    return sched::block_current(nullptr, deadline, 0, false);
+}
+
 // int nanosleep(const struct timespec *req, struct timespec *rem);
 SyscallResult sys_nanosleep(SyscallArguments& a)
 {
     int64_t duration = TRY(read_duration(a[0]));
-    platform::sleep_ns(duration);
-    return 0;
+    return sleep_until(sched::deadline_after(duration));
 }
 
 // int clock_nanosleep(clockid_t clockid, int flags, const struct timespec *request, struct timespec *remain);
@@ -117,9 +126,7 @@ SyscallResult sys_clock_nanosleep(SyscallArguments& a)
         return EINVAL;
     int64_t target = request.seconds * NANOSECONDS + request.nanoseconds;
     int64_t duration = (a[1] & TIMER_ABSTIME) ? target - start : target;
-    if (duration > 0)
-        platform::sleep_ns(duration);
-    return 0;
+    return sleep_until(sched::deadline_after(duration > 0 ? duration : 0));
 }
 
 } // namespace linux

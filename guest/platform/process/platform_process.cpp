@@ -11,6 +11,7 @@
 #include <kernel/traps.h>
 #include <lib/errno_codes.h>
 #include <platform/platform.h>
+#include <sched/scheduler.h>
 
 extern "C" char __executable_start[];
 extern "C" void (*__init_array_start[])();
@@ -26,7 +27,7 @@ namespace {
 constexpr int CHANNEL_FD = 3;
 constexpr int RAM_FD = 4;
 
-constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGSYS = 31;
+constexpr int SIGILL = 4, SIGTRAP = 5, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11, SIGALRM = 14, SIGSYS = 31;
 constexpr uint64_t SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTORER = 0x04000000, SA_NODEFER = 0x40000000;
 constexpr int PR_SET_PDEATHSIG = 1, PR_SET_SYSCALL_USER_DISPATCH = 59, PR_SYS_DISPATCH_ON = 1;
 constexpr int AT_HWCAP2 = 26, AT_MINSIGSTKSZ = 51;
@@ -53,8 +54,26 @@ struct UContext {
     uint64_t link;
     uint64_t stack[3];
     kernel::TrapFrame registers;
+    uint8_t* extended_state; // the FXSAVE/XSAVE image the host saved
+    uint64_t reserved[8];
+    uint64_t signal_mask;
 };
 static_assert(__builtin_offsetof(UContext, registers) == 40);
+static_assert(__builtin_offsetof(UContext, extended_state) == 224);
+
+// The host's signal frame says how much extended state it saved (Linux's fpx_sw_bytes).
+constexpr size_t FXSAVE_SIZE = 512, SOFTWARE_BYTES_OFFSET = 464;
+constexpr uint32_t FP_XSTATE_MAGIC1 = 0x46505853;
+
+sched::ExtendedState extended_state_of(UContext& context)
+{
+    uint8_t* image = context.extended_state;
+    if (!image)
+        return {};
+    uint32_t software[2];
+    __builtin_memcpy(software, image + SOFTWARE_BYTES_OFFSET, sizeof(software));
+    return { image, software[0] == FP_XSTATE_MAGIC1 ? software[1] : FXSAVE_SIZE };
+}
 
 struct HostStat {
     uint64_t dev, ino, nlink;
@@ -76,6 +95,7 @@ uint64_t g_minimum_signal_stack_size = 2048;
 }
 
 bool g_ram_mapped;
+int g_timer_id = -1;
 
 // Start-up failed: tell the monitor why (once guest RAM is there to carry the message).
 [[noreturn]] void fail(const char* why)
@@ -91,21 +111,43 @@ bool g_ram_mapped;
     die();
 }
 
+bool in_kernel_text(uint64_t address)
+{
+    return address >= reinterpret_cast<uint64_t>(__executable_start) && address < reinterpret_cast<uint64_t>(etext);
+}
+
+// Every trap: the program's registers and extended state are in the host's signal frame, and
+// whatever the kernel leaves there is what the program (perhaps another task) resumes with.
 void on_signal(int signal, void* info_pointer, void* context_pointer)
 {
     auto* info = static_cast<SigInfo*>(info_pointer);
     auto* context = static_cast<UContext*>(context_pointer);
-    if (signal == SIGSYS) {
-        // Syscall User Dispatch left the program's registers as at the `syscall`.
-        kernel::handle_syscall(context->registers);
+    kernel::TrapFrame& frame = context->registers;
+    if (in_kernel_text(frame.rip)) {
+        // The kernel itself: a fault in a user copy (nested in a syscall trap), a kernel
+        // crash, or the timer during start-up, which the next trap will see.
+        if (signal == SIGALRM)
+            sched::timer_interrupt();
+        else
+            kernel::handle_fault({ signal, info->code, info->address }, frame);
         return;
     }
-    kernel::handle_fault({ signal, info->code, info->address }, context->registers);
+    sched::ExtendedState extended = extended_state_of(*context);
+    sched::enter_trap(frame, extended);
+    if (signal == SIGSYS) // Syscall User Dispatch left the registers as at the `syscall`
+        kernel::handle_syscall(frame);
+    else if (signal == SIGALRM)
+        sched::timer_interrupt();
+    else
+        kernel::handle_fault({ signal, info->code, info->address }, frame);
+    sched::leave_trap(frame, extended);
 }
 
 void install_handler(int signal)
 {
-    KernelSigaction action { on_signal, SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER, platform_signal_restorer, 0 };
+    // The timer waits while the kernel runs; faults may nest (a bad pointer in a user copy).
+    constexpr uint64_t TIMER_MASK = 1ull << (SIGALRM - 1);
+    KernelSigaction action { on_signal, SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER, platform_signal_restorer, TIMER_MASK };
     if (host::syscall6(host::RtSigaction, signal, reinterpret_cast<uint64_t>(&action), 0, 8) != 0)
         fail("rt_sigaction failed");
 }
@@ -148,9 +190,17 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     uint64_t stack[3] = { reinterpret_cast<uint64_t>(g_signal_stack), 0, sizeof(g_signal_stack) };
     if (host::syscall6(host::Sigaltstack, reinterpret_cast<uint64_t>(stack), 0) != 0)
         fail("sigaltstack failed");
-    constexpr int handled[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
+    constexpr int handled[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM };
     for (int signal : handled)
         install_handler(signal);
+    // The timer interrupt: a one-shot CLOCK_MONOTONIC timer that raises SIGALRM.
+    struct {
+        uint64_t value;
+        int signal, notify;
+        int pad[12];
+    } event { 0, SIGALRM, 0 /* SIGEV_SIGNAL */, {} };
+    if (host::syscall6(host::TimerCreate, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<uint64_t>(&event), reinterpret_cast<uint64_t>(&g_timer_id)) != 0)
+        fail("timer_create failed");
 
     // From here on, a syscall from anywhere but the kernel's text traps into the kernel.
     uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
@@ -229,6 +279,19 @@ void sleep_ns(int64_t nanoseconds)
 {
     int64_t request[2] = { nanoseconds / 1000000000, nanoseconds % 1000000000 };
     host::syscall6(host::Nanosleep, reinterpret_cast<uint64_t>(request), 0);
+}
+
+void arm_timer(int64_t deadline)
+{
+    constexpr int TIMER_ABSTIME = 1;
+    int64_t setting[4] = { 0, 0, 0, 0 }; // interval, then value; zero disarms
+    if (deadline != INT64_MAX) {
+        if (deadline <= 0)
+            deadline = 1;
+        setting[2] = deadline / 1000000000;
+        setting[3] = deadline % 1000000000;
+    }
+    host::syscall6(host::TimerSettime, static_cast<uint64_t>(g_timer_id), TIMER_ABSTIME, reinterpret_cast<uint64_t>(setting), 0);
 }
 
 void set_fs_base(uint64_t base) { host::syscall6(host::ArchPrctl, ARCH_SET_FS, base); }

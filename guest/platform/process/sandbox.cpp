@@ -34,7 +34,7 @@ constexpr int SECCOMP_SET_MODE_FILTER = 1, PR_SET_NO_NEW_PRIVS = 38;
 enum : uint32_t {
     NR_READ = 0, NR_WRITE = 1, NR_MMAP = 9, NR_MPROTECT = 10, NR_MUNMAP = 11, NR_RT_SIGRETURN = 15,
     NR_MADVISE = 28, NR_NANOSLEEP = 35, NR_EXIT = 60, NR_ARCH_PRCTL = 158, NR_CLOCK_GETTIME = 228,
-    NR_EXIT_GROUP = 231, NR_FALLOCATE = 285, NR_SECCOMP = 317,
+    NR_TIMER_SETTIME = 223, NR_EXIT_GROUP = 231, NR_FALLOCATE = 285, NR_SECCOMP = 317,
 };
 
 constexpr SockFilter load(uint32_t offset) { return { BPF_LD_W_ABS, 0, 0, offset }; }
@@ -51,46 +51,48 @@ SockFilter g_filter[] = {
     /* 3 */ load(OFFSET_NR),
     /* 4 */ { BPF_JGE_K, 0, 1, 0x40000000 }, // x32 syscall numbers
     /* 5 */ give(SECCOMP_RET_KILL_PROCESS),
-    // Hypercalls: read and write on the channel only (checked at 21).
-    /* 6 */ jump_if(NR_READ, 14, 0),
-    /* 7 */ jump_if(NR_WRITE, 13, 0),
-    // Page tables: mappings of guest RAM (fd checked at 25); unmapping, protecting and
+    // Hypercalls: read and write on the channel only (checked at 22).
+    /* 6 */ jump_if(NR_READ, 15, 0),
+    /* 7 */ jump_if(NR_WRITE, 14, 0),
+    // Page tables: mappings of guest RAM (fd checked at 26); unmapping, protecting and
     // prefaulting the kernel process's own memory.
-    /* 8 */ jump_if(NR_MMAP, 16, 0),
-    /* 9 */ jump_if(NR_MPROTECT, 9, 0),
-    /* 10 */ jump_if(NR_MUNMAP, 8, 0),
-    /* 11 */ jump_if(NR_MADVISE, 7, 0),
+    /* 8 */ jump_if(NR_MMAP, 17, 0),
+    /* 9 */ jump_if(NR_MPROTECT, 10, 0),
+    /* 10 */ jump_if(NR_MUNMAP, 9, 0),
+    /* 11 */ jump_if(NR_MADVISE, 8, 0),
     // Returning from the trap handlers.
-    /* 12 */ jump_if(NR_RT_SIGRETURN, 6, 0),
-    // Time: the clock, and sleeping (the platform's timer and halt).
-    /* 13 */ jump_if(NR_CLOCK_GETTIME, 5, 0),
-    /* 14 */ jump_if(NR_NANOSLEEP, 4, 0),
+    /* 12 */ jump_if(NR_RT_SIGRETURN, 7, 0),
+    // Time: the clock, sleeping (idle), and the one-shot timer made at start-up (preemption
+    // and deadlines).
+    /* 13 */ jump_if(NR_CLOCK_GETTIME, 6, 0),
+    /* 14 */ jump_if(NR_NANOSLEEP, 5, 0),
+    /* 15 */ jump_if(NR_TIMER_SETTIME, 4, 0),
     // The program's thread pointer.
-    /* 15 */ jump_if(NR_ARCH_PRCTL, 3, 0),
-    // Releasing frames of guest RAM (fd checked at 29).
-    /* 16 */ jump_if(NR_FALLOCATE, 12, 0),
+    /* 16 */ jump_if(NR_ARCH_PRCTL, 3, 0),
+    // Releasing frames of guest RAM (fd checked at 30).
+    /* 17 */ jump_if(NR_FALLOCATE, 12, 0),
     // Dying.
-    /* 17 */ jump_if(NR_EXIT_GROUP, 1, 0),
-    /* 18 */ jump_if(NR_EXIT, 0, 1),
-    /* 19 */ give(SECCOMP_RET_ALLOW),
-    /* 20 */ give(SECCOMP_RET_KILL_PROCESS),
+    /* 18 */ jump_if(NR_EXIT_GROUP, 1, 0),
+    /* 19 */ jump_if(NR_EXIT, 0, 1),
+    /* 20 */ give(SECCOMP_RET_ALLOW),
+    /* 21 */ give(SECCOMP_RET_KILL_PROCESS),
     // read, write: args[0] == CHANNEL_FD (both 32-bit halves).
-    /* 21 */ load(OFFSET_ARG0),
-    /* 22 */ jump_if(CHANNEL_FD, 0, 11),
-    /* 23 */ load(OFFSET_ARG0 + 4),
-    /* 24 */ jump_if(0, 8, 9),
+    /* 22 */ load(OFFSET_ARG0),
+    /* 23 */ jump_if(CHANNEL_FD, 0, 11),
+    /* 24 */ load(OFFSET_ARG0 + 4),
+    /* 25 */ jump_if(0, 8, 9),
     // mmap: args[4] == RAM_FD.
-    /* 25 */ load(OFFSET_ARG4),
-    /* 26 */ jump_if(RAM_FD, 0, 7),
-    /* 27 */ load(OFFSET_ARG4 + 4),
-    /* 28 */ jump_if(0, 4, 5),
+    /* 26 */ load(OFFSET_ARG4),
+    /* 27 */ jump_if(RAM_FD, 0, 7),
+    /* 28 */ load(OFFSET_ARG4 + 4),
+    /* 29 */ jump_if(0, 4, 5),
     // fallocate: args[0] == RAM_FD.
-    /* 29 */ load(OFFSET_ARG0),
-    /* 30 */ jump_if(RAM_FD, 0, 3),
-    /* 31 */ load(OFFSET_ARG0 + 4),
-    /* 32 */ jump_if(0, 0, 1),
-    /* 33 */ give(SECCOMP_RET_ALLOW),
-    /* 34 */ give(SECCOMP_RET_KILL_PROCESS),
+    /* 30 */ load(OFFSET_ARG0),
+    /* 31 */ jump_if(RAM_FD, 0, 3),
+    /* 32 */ load(OFFSET_ARG0 + 4),
+    /* 33 */ jump_if(0, 0, 1),
+    /* 34 */ give(SECCOMP_RET_ALLOW),
+    /* 35 */ give(SECCOMP_RET_KILL_PROCESS),
 };
 
 } // namespace
@@ -98,7 +100,7 @@ SockFilter g_filter[] = {
 bool install_sandbox()
 {
     // The jump offsets above are counted for exactly this many instructions.
-    static_assert(sizeof(g_filter) / sizeof(g_filter[0]) == 35);
+    static_assert(sizeof(g_filter) / sizeof(g_filter[0]) == 36);
     if (host::syscall6(host::Prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         return false;
     SockFprog program { static_cast<uint16_t>(sizeof(g_filter) / sizeof(g_filter[0])), g_filter };

@@ -1,8 +1,10 @@
-// The running program's kernel-side state. FIXME: one process, one thread for now; issues 5
-// and 6 (threads, fork) turn this into per-process and per-thread objects.
+// The running program's kernel-side state: the process (memory, files, signal actions) and its
+// threads (each a scheduler task with its own registers, signal mask and thread pointer).
+// FIXME: one process for now; issue 6 (fork) makes processes objects too.
 #pragma once
 
 #include <linux/fd_table.h>
+#include <sched/scheduler.h>
 #include <linux/path.h>
 #include <mm/address_space.h>
 #include <vfs/path_walk.h>
@@ -28,14 +30,38 @@ struct Process {
     uint32_t umask { 022 };
     uint64_t program_break_start { 0 };
     uint64_t program_break { 0 };
-    uint64_t fs_base { 0 };
     SignalAction signal_actions[SIGNAL_COUNT + 1] {};
-    uint64_t signal_mask { 0 };
-    uint64_t alternate_stack[3] { 0, 2, 0 }; // ss_sp, ss_flags (SS_DISABLE), ss_size
+    uint64_t pending_signals { 0 }; // sent to the process, for any thread that does not block them
     uint64_t syscall_traps { 0 };
+    struct Thread* threads { nullptr }; // linked through Thread::next_in_process
+    int64_t exited_threads_cpu_ns { 0 };
+};
+
+struct Thread : sched::Task {
+    Process* process { nullptr };
+    int tid { 0 };
+    Thread* next_in_process { nullptr };
+    uint64_t clear_child_tid { 0 };   // set_tid_address, CLONE_CHILD_CLEARTID
+    uint64_t robust_list { 0 };       // set_robust_list
+    uint64_t signal_mask { 0 };
+    uint64_t pending_signals { 0 };   // sent to this thread
+    uint64_t alternate_stack[3] { 0, 2, 0 }; // ss_sp, ss_flags (SS_DISABLE), ss_size
+    // While in a futex wait: what it waits on.
+    uint64_t futex_address { 0 };
+    uint32_t futex_bitset { 0 };
 };
 
 Process& current_process();
+Thread& current_thread();
+Thread* find_thread(int tid);
+// The thread the program starts in (tid 1, the process id), made current at boot.
+Thread& create_main_thread();
+// A new thread's id (never reused while the VM runs).
+int allocate_tid();
+void add_thread(Process&, Thread&);
+// Ends the current thread: clears and wakes its clear_child_tid, and ends the program if it
+// was the last one.
+void exit_thread(int status);
 
 // Ends the program (and the VM): exit status, or death by signal.
 [[noreturn]] void exit_program(int status);

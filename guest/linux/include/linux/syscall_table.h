@@ -66,7 +66,7 @@
     U(53, socketpair) \
     U(54, setsockopt) \
     U(55, getsockopt) \
-    U(56, clone) \
+    S(56, clone, "xpppx") \
     U(57, fork) \
     U(58, vfork) \
     U(59, execve) \
@@ -153,11 +153,11 @@
     U(140, getpriority) \
     U(141, setpriority) \
     U(142, sched_setparam) \
-    U(143, sched_getparam) \
+    S(143, sched_getparam, "dp") \
     U(144, sched_setscheduler) \
-    U(145, sched_getscheduler) \
-    U(146, sched_get_priority_max) \
-    U(147, sched_get_priority_min) \
+    S(145, sched_getscheduler, "d") \
+    S(146, sched_get_priority_max, "d") \
+    S(147, sched_get_priority_min, "d") \
     U(148, sched_rr_get_interval) \
     U(149, mlock) \
     U(150, munlock) \
@@ -212,7 +212,7 @@
     U(199, fremovexattr) \
     S(200, tkill, "dd") \
     S(201, time, "p") \
-    U(202, futex) \
+    S(202, futex, "pxupux") \
     S(203, sched_setaffinity, "dup") \
     S(204, sched_getaffinity, "dup") \
     U(205, set_thread_area) \
@@ -284,7 +284,7 @@
     S(271, ppoll, "pupp") \
     U(272, unshare) \
     S(273, set_robust_list, "pu") \
-    U(274, get_robust_list) \
+    S(274, get_robust_list, "dpp") \
     S(275, splice, "fpfpux") \
     U(276, tee) \
     U(277, sync_file_range) \
@@ -319,7 +319,7 @@
     S(306, syncfs, "f") \
     U(307, sendmmsg) \
     U(308, setns) \
-    U(309, getcpu) \
+    S(309, getcpu, "ppp") \
     U(310, process_vm_readv) \
     U(311, process_vm_writev) \
     U(312, kcmp) \
@@ -334,7 +334,7 @@
     U(321, bpf) \
     U(322, execveat) \
     U(323, userfaultfd) \
-    U(324, membarrier) \
+    S(324, membarrier, "dud") \
     U(325, mlock2) \
     S(326, copy_file_range, "fpfpux") \
     S(327, preadv2, "fpdlx") \
@@ -356,7 +356,7 @@
     U(432, fsmount) \
     U(433, fspick) \
     U(434, pidfd_open) \
-    U(435, clone3) \
+    S(435, clone3, "pu") \
     S(436, close_range, "uux") \
     S(437, openat2, "fspu") \
     U(438, pidfd_getfd) \

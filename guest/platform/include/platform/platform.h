@@ -30,13 +30,16 @@ int64_t hypercall(uabi::Hypercall number, uabi::Gpa request);
 // Nanoseconds on the host's CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1) clocks.
 int64_t clock_ns(int clock);
 void sleep_ns(int64_t nanoseconds);
+// The timer interrupt: once, at `deadline` on CLOCK_MONOTONIC (INT64_MAX: never), the platform
+// calls sched::timer_interrupt and leaves the trap through sched::leave_trap.
+void arm_timer(int64_t deadline);
 void set_fs_base(uint64_t base);
 
 // CPU facts for the program's auxiliary vector.
 uint64_t hwcap2();
 uint64_t minimum_signal_stack_size();
 
-// Starts the program: jumps to `entry` with `stack` as its stack pointer. Never returns.
+// Starts the program (the current task): jumps to `entry` with `stack` as its stack pointer. Never returns.
 [[noreturn]] void enter_program(uint64_t entry, uint64_t stack);
 [[noreturn]] void halt();
 
