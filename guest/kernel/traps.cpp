@@ -1,10 +1,12 @@
 // Faults: a bad program pointer inside a user copy becomes EFAULT; a fault in kernel code is a
-// kernel crash; anything else kills the program with the signal, as Linux's default action.
-// FIXME: issue 5 delivers these to the program's own handlers.
+// kernel crash; a program's fault goes to the memory manager (memory backed on first touch),
+// and what it does not resolve becomes a signal for the faulting thread.
 #include <kernel/layout.h>
 #include <kernel/log.h>
 #include <kernel/traps.h>
+#include <linux/page_fault.h>
 #include <linux/process.h>
+#include <linux/signals.h>
 #include <linux/user_memory.h>
 
 extern "C" char __executable_start[];
@@ -21,7 +23,9 @@ void handle_fault(const Fault& fault, TrapFrame& frame)
     }
     if (rip >= reinterpret_cast<uint64_t>(__executable_start) && rip < reinterpret_cast<uint64_t>(etext))
         panic_with_registers(fault.signal, frame, "fault in kernel code");
-    linux::kill_program(fault.signal, fault.address, rip);
+    if (linux::handle_page_fault(fault, frame))
+        return;
+    linux::deliver_fault(fault, frame);
 }
 
 } // namespace kernel
