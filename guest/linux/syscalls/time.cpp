@@ -1,5 +1,6 @@
-// clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep.
+// clock_gettime, clock_getres, gettimeofday, time.
 // FIXME: issue 5 adds a vDSO so that reading the clock costs no trap at all.
+#include <linux/clock.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
@@ -8,20 +9,7 @@
 
 namespace linux {
 
-namespace {
-
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3;
-constexpr int CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7;
-constexpr int CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
-constexpr int TIMER_ABSTIME = 1;
-constexpr int64_t NANOSECONDS = 1000000000;
-
-struct Timespec {
-    int64_t seconds;
-    int64_t nanoseconds;
-};
-
-lib::ErrorOr<int64_t> now(int clock)
+lib::ErrorOr<int64_t> clock_now(int clock)
 {
     switch (clock) {
     case CLOCK_REALTIME:
@@ -53,12 +41,10 @@ lib::ErrorOr<int64_t> read_duration(UserAddress address)
     return request.seconds * NANOSECONDS + request.nanoseconds;
 }
 
-} // namespace
-
 // int clock_gettime(clockid_t clockid, struct timespec *tp);
 SyscallResult sys_clock_gettime(SyscallArguments& a)
 {
-    int64_t value = TRY(now(static_cast<int>(a[0])));
+    int64_t value = TRY(clock_now(static_cast<int>(a[0])));
     TRY(write_user(a[1], Timespec { value / NANOSECONDS, value % NANOSECONDS }));
     return 0;
 }
@@ -67,7 +53,7 @@ SyscallResult sys_clock_gettime(SyscallArguments& a)
 SyscallResult sys_clock_getres(SyscallArguments& a)
 {
     int clock = static_cast<int>(a[0]);
-    TRY(now(clock));
+    TRY(clock_now(clock));
     bool coarse = clock == CLOCK_REALTIME_COARSE || clock == CLOCK_MONOTONIC_COARSE;
     if (a[1])
         TRY(write_user(a[1], Timespec { 0, coarse ? 4000000 : 1 }));
@@ -96,37 +82,6 @@ SyscallResult sys_time(SyscallArguments& a)
     if (a[0])
         TRY(write_user(a[0], seconds));
     return seconds;
-}
-
-// Sleeps the calling thread until `deadline` (CLOCK_MONOTONIC); other threads run meanwhile.
-// FIXME: a signal handler interrupting the sleep gets EINTR but `rem` is not written.
-SyscallResult sleep_until(int64_t deadline)
-{
-    if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
-        return 0;
-    return sched::block_current(nullptr, deadline, 0, false);
-}
-
-// int nanosleep(const struct timespec *req, struct timespec *rem);
-SyscallResult sys_nanosleep(SyscallArguments& a)
-{
-    int64_t duration = TRY(read_duration(a[0]));
-    return sleep_until(sched::deadline_after(duration));
-}
-
-// int clock_nanosleep(clockid_t clockid, int flags, const struct timespec *request, struct timespec *remain);
-SyscallResult sys_clock_nanosleep(SyscallArguments& a)
-{
-    int clock = static_cast<int>(a[0]);
-    if (clock == CLOCK_THREAD_CPUTIME_ID)
-        return EINVAL;
-    int64_t start = TRY(now(clock));
-    auto request = TRY(read_user<Timespec>(a[2]));
-    if (request.seconds < 0 || request.nanoseconds < 0 || request.nanoseconds >= NANOSECONDS)
-        return EINVAL;
-    int64_t target = request.seconds * NANOSECONDS + request.nanoseconds;
-    int64_t duration = (a[1] & TIMER_ABSTIME) ? target - start : target;
-    return sleep_until(sched::deadline_after(duration > 0 ? duration : 0));
 }
 
 } // namespace linux
