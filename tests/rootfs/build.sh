@@ -28,7 +28,7 @@ die() {
     exit 1
 }
 
-for tool in gcc musl-gcc python3 readelf; do
+for tool in gcc g++ musl-gcc python3 readelf; do
     command -v "$tool" >/dev/null || die "$tool not found (run scripts/setup.sh)"
 done
 [[ -x $busybox ]] || die "$busybox not found (install busybox-static)"
@@ -41,7 +41,7 @@ fi
 compute_stamp() {
     {
         sha256sum "$script_dir/build.sh" "$busybox"
-        (cd "$programs_dir" && sha256sum -- *.c *.h)
+        (cd "$programs_dir" && sha256sum -- *.c *.cpp *.h)
         gcc --version | head -n 1
         musl-gcc --version 2>/dev/null | head -n 1 || true
         dpkg-query -W -f='${Version}\n' musl-tools 2>/dev/null || true
@@ -170,6 +170,12 @@ for source in "$programs_dir"/*.c; do
     gcc -static -O2 -Wall -o "$root/bin/$name-glibc-static" "$source"
     gcc -static-pie -O2 -fPIE -Wall -o "$root/bin/$name-glibc-pie" "$source"
     musl-gcc -static -O2 -Wall -o "$root/bin/$name-musl-static" "$source"
+done
+# C++ programs: glibc only (musl-gcc has no C++ library).
+for source in "$programs_dir"/*.cpp; do
+    name=$(basename "$source" .cpp)
+    g++ -static -O2 -Wall -o "$root/bin/$name-glibc-static" "$source"
+    g++ -static-pie -O2 -fPIE -Wall -o "$root/bin/$name-glibc-pie" "$source"
 done
 
 # Broken executables for the CLI's 126 cases.
