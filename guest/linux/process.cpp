@@ -62,9 +62,53 @@ Thread& create_main_thread()
     return *thread;
 }
 
+namespace {
+
+// Robust futexes the dying thread still holds get FUTEX_OWNER_DIED, and a waiter is woken
+// (Linux's exit_robust_list), so that a robust mutex's next locker sees EOWNERDEAD.
+void release_robust_futexes(Thread& thread)
+{
+    constexpr uint32_t FUTEX_WAITERS = 0x80000000, FUTEX_OWNER_DIED = 0x40000000, FUTEX_TID_MASK = 0x3fffffff;
+    constexpr int LIST_LIMIT = 2048; // as Linux's ROBUST_LIST_LIMIT: a looped list must end
+    struct Head {
+        uint64_t next;
+        int64_t futex_offset;
+        uint64_t pending;
+    };
+    auto head = read_user<Head>(thread.robust_list);
+    if (head.is_error())
+        return;
+    auto release = [&](uint64_t entry) {
+        uint64_t address = (entry & ~1ull) + static_cast<uint64_t>(head.value().futex_offset);
+        auto word = read_user<uint32_t>(address);
+        if (word.is_error() || (word.value() & FUTEX_TID_MASK) != static_cast<uint32_t>(thread.tid))
+            return;
+        uint32_t updated = (word.value() & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+        if (write_user(address, updated).is_error())
+            return;
+        if (word.value() & FUTEX_WAITERS)
+            futex_wake(address, 1);
+    };
+    uint64_t entry = head.value().next;
+    for (int i = 0; i < LIST_LIMIT && entry != thread.robust_list; ++i) {
+        auto next = read_user<uint64_t>(entry & ~1ull);
+        if (next.is_error())
+            break;
+        if (entry != head.value().pending)
+            release(entry);
+        entry = next.value();
+    }
+    if (head.value().pending)
+        release(head.value().pending);
+}
+
+} // namespace
+
 void exit_thread(int status)
 {
     Thread& thread = current_thread();
+    if (thread.robust_list)
+        release_robust_futexes(thread);
     if (thread.clear_child_tid) {
         // As Linux: a failed write is ignored.
         (void)write_user(thread.clear_child_tid, static_cast<uint32_t>(0));

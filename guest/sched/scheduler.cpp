@@ -21,6 +21,7 @@ size_t g_live_tasks;
 int64_t g_slice_end;
 int64_t g_armed = NO_DEADLINE; // what the platform timer is set to
 bool g_timer_pending;
+uint64_t g_loaded_fs_base, g_loaded_gs_base; // what the CPU has now
 bool g_yield;
 ResumeHook g_resume_hook;
 kernel::TrapFrame* g_live_frame;
@@ -298,6 +299,17 @@ int64_t cpu_time(const Task& task)
 
 void yield() { g_yield = true; }
 
+void set_thread_pointers(uint64_t fs_base, uint64_t gs_base)
+{
+    Task& task = *g_current;
+    task.fs_base = fs_base;
+    task.gs_base = gs_base;
+    if (fs_base != g_loaded_fs_base)
+        platform::set_fs_base(g_loaded_fs_base = fs_base);
+    if (gs_base != g_loaded_gs_base)
+        platform::set_gs_base(g_loaded_gs_base = gs_base);
+}
+
 void timer_interrupt()
 {
     g_timer_pending = true;
@@ -333,7 +345,10 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
         load(*task, frame, live);
         task->running_since = platform::clock_ns(MONOTONIC);
         g_slice_end = task->running_since + TIME_SLICE;
-        platform::set_fs_base(task->fs_base);
+        if (task->fs_base != g_loaded_fs_base)
+            platform::set_fs_base(g_loaded_fs_base = task->fs_base);
+        if (task->gs_base != g_loaded_gs_base)
+            platform::set_gs_base(g_loaded_gs_base = task->gs_base);
     }
     apply_wake(*task, frame);
     if (g_resume_hook)

@@ -1,7 +1,8 @@
 // threads_sync: pthreads as glibc and musl build them on clone and futex. Producer/consumer
 // with a mutex and condition variables, a barrier, a read-write lock, semaphores, thread
 // keys, pthread_once, detached threads, timed waits that time out, distinct thread ids, and
-// a thread spinning without syscalls beside one that sleeps (preemption). Each check prints
+// a thread spinning without syscalls beside one that sleeps (preemption), robust mutexes whose
+// owner died, and per-thread GS bases. Each check prints
 // one deterministic line.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -273,6 +274,68 @@ static void spinner_beside_sleeper(void)
     printf("sleeper woke beside a spinner: yes, slept at least 50 ms: %s, spinner kept running: %s\n", slept >= 0.049 ? "yes" : "no", after > before ? "yes" : "no");
 }
 
+static pthread_mutex_t robust_mutex;
+
+static void* die_holding(void* arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&robust_mutex);
+    return NULL;
+}
+
+// A robust mutex whose owner exits while holding it: the kernel walks the dead thread's
+// robust list, so the next locker gets EOWNERDEAD instead of waiting forever.
+static void robust_mutexes(void)
+{
+    pthread_mutexattr_t attributes;
+    pthread_mutexattr_init(&attributes);
+    pthread_mutexattr_setrobust(&attributes, PTHREAD_MUTEX_ROBUST);
+    pthread_mutex_init(&robust_mutex, &attributes);
+    pthread_t thread;
+    pthread_create(&thread, NULL, die_holding, NULL);
+    pthread_join(thread, NULL);
+    int result = pthread_mutex_lock(&robust_mutex);
+    int consistent = pthread_mutex_consistent(&robust_mutex);
+    pthread_mutex_unlock(&robust_mutex);
+    int again = pthread_mutex_lock(&robust_mutex);
+    pthread_mutex_unlock(&robust_mutex);
+    printf("robust mutex: %s, consistent %d, locked again %d\n", result == EOWNERDEAD ? "EOWNERDEAD" : strerror(result), consistent, again);
+}
+
+// Each thread's GS base (arch_prctl ARCH_SET_GS) is its own across switches.
+static void* gs_worker(void* arg)
+{
+    static long values[2][1];
+    long index = (long)arg;
+    values[index][0] = 1000 + index;
+    if (syscall(SYS_arch_prctl, 0x1001 /* ARCH_SET_GS */, values[index]) != 0)
+        return (void*)-1L;
+    long seen = 0;
+    for (int i = 0; i < 100; i++) {
+        long value;
+        __asm__ volatile("mov %%gs:0, %0" : "=r"(value));
+        seen += value == 1000 + index;
+        sched_yield();
+    }
+    unsigned long base = 0;
+    syscall(SYS_arch_prctl, 0x1004 /* ARCH_GET_GS */, &base);
+    return (void*)(seen + (base == (unsigned long)values[index]));
+}
+
+static void gs_bases(void)
+{
+    pthread_t threads[2];
+    long total = 0;
+    for (long i = 0; i < 2; i++)
+        pthread_create(&threads[i], NULL, gs_worker, (void*)i);
+    for (int i = 0; i < 2; i++) {
+        void* result;
+        pthread_join(threads[i], &result);
+        total += (long)result;
+    }
+    printf("GS base per thread: %ld of 202 checks held\n", total);
+}
+
 static void* returns_argument(void* arg) { return arg; }
 
 static void many_threads(void)
@@ -303,6 +366,8 @@ int main(void)
     detached_and_ids();
     timed_waits();
     spinner_beside_sleeper();
+    robust_mutexes();
+    gs_bases();
     many_threads();
     return 0;
 }

@@ -9,6 +9,7 @@ int64_t now = 1'000'000'000;
 int64_t slept = 0;
 int64_t armed = INT64_MAX;
 uint64_t fs_base = 0;
+uint64_t gs_base = 0;
 } // namespace fake_platform
 
 namespace platform {
@@ -20,4 +21,5 @@ void sleep_ns(int64_t nanoseconds)
 }
 void arm_timer(int64_t deadline) { fake_platform::armed = deadline; }
 void set_fs_base(uint64_t base) { fake_platform::fs_base = base; }
+void set_gs_base(uint64_t base) { fake_platform::gs_base = base; }
 } // namespace platform

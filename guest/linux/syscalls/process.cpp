@@ -68,16 +68,20 @@ SyscallResult sys_arch_prctl(SyscallArguments& a)
     Thread& thread = current_thread();
     switch (static_cast<int>(a[0])) {
     case ARCH_SET_FS:
+    case ARCH_SET_GS:
         if (!is_user_range(a[1], 0))
             return EPERM;
-        thread.fs_base = a[1];
-        platform::set_fs_base(a[1]);
+        if (a[0] == ARCH_SET_FS)
+            sched::set_thread_pointers(a[1], thread.gs_base);
+        else
+            sched::set_thread_pointers(thread.fs_base, a[1]);
         return 0;
     case ARCH_GET_FS:
         TRY(write_user(a[1], thread.fs_base));
         return 0;
-    case ARCH_SET_GS:
-    case ARCH_GET_GS: // FIXME: GS base for programs that use it
+    case ARCH_GET_GS:
+        TRY(write_user(a[1], thread.gs_base));
+        return 0;
     default:
         return EINVAL;
     }

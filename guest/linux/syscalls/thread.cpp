@@ -62,6 +62,7 @@ SyscallResult create_thread(const CloneRequest& request)
     if (request.stack)
         thread->frame.rsp = request.stack;
     thread->fs_base = (flags & CLONE_SETTLS) ? request.tls : parent.fs_base;
+    thread->gs_base = parent.gs_base;
     thread->signal_mask = parent.signal_mask;
     thread->tid = allocate_tid();
     uint32_t tid = static_cast<uint32_t>(thread->tid);
@@ -122,8 +123,7 @@ SyscallResult sys_set_tid_address(SyscallArguments& a)
     return current_thread().tid;
 }
 
-// long set_robust_list(struct robust_list_head *head, size_t len);
-// FIXME: the list is recorded but not walked at thread exit (robust mutexes of a dead owner).
+// long set_robust_list(struct robust_list_head *head, size_t len);  Walked at thread exit.
 SyscallResult sys_set_robust_list(SyscallArguments& a)
 {
     if (a[1] != ROBUST_LIST_HEAD_SIZE)

@@ -32,7 +32,7 @@ constexpr uint64_t SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTORER = 0x0400
 constexpr int PR_SET_PDEATHSIG = 1, PR_SET_SYSCALL_USER_DISPATCH = 59, PR_SYS_DISPATCH_ON = 1;
 constexpr int AT_HWCAP2 = 26, AT_MINSIGSTKSZ = 51;
 constexpr uint64_t MAP_SHARED = 1, MAP_FIXED = 0x10;
-constexpr int ARCH_SET_FS = 0x1002;
+constexpr int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002;
 constexpr int FALLOC_FL_KEEP_SIZE = 1, FALLOC_FL_PUNCH_HOLE = 2;
 
 struct KernelSigaction {
@@ -295,6 +295,7 @@ void arm_timer(int64_t deadline)
 }
 
 void set_fs_base(uint64_t base) { host::syscall6(host::ArchPrctl, ARCH_SET_FS, base); }
+void set_gs_base(uint64_t base) { host::syscall6(host::ArchPrctl, ARCH_SET_GS, base); }
 
 uint64_t hwcap2() { return g_hwcap2; }
 uint64_t minimum_signal_stack_size() { return g_minimum_signal_stack_size; }

@@ -34,6 +34,7 @@ void sleep_ns(int64_t nanoseconds);
 // calls sched::timer_interrupt and leaves the trap through sched::leave_trap.
 void arm_timer(int64_t deadline);
 void set_fs_base(uint64_t base);
+void set_gs_base(uint64_t base);
 
 // CPU facts for the program's auxiliary vector.
 uint64_t hwcap2();

@@ -1,7 +1,7 @@
 // The scheduler: tasks (saved program contexts) taking turns on one CPU, all served by the
 // kernel's one stack. A trap hands the kernel the trapped registers; when the kernel leaves
 // the trap (leave_trap) the scheduler may swap them for another task's. A context switch is a
-// copy of the register frame, the extended (FPU/SSE/AVX) state and the FS base: no kernel
+// copy of the register frame, the extended (FPU/SSE/AVX) state and the FS/GS bases: no kernel
 // stack per task, so a syscall that must wait returns BLOCKED and finishes later — either
 // with a value a waker hands over, or by running again from the start (restart).
 #pragma once
@@ -71,6 +71,7 @@ struct Task {
     kernel::TrapFrame frame {};
     ExtendedState extended;
     uint64_t fs_base { 0 };
+    uint64_t gs_base { 0 };
     TaskState state { TaskState::Runnable };
 
     // While blocked: the queue (if any), the timeout, and how the syscall finishes.
@@ -124,6 +125,8 @@ int64_t deadline_after(int64_t timeout);
 int64_t cpu_time(const Task&);
 // Asks for a switch to another runnable task when the current trap ends.
 void yield();
+// The current task's FS and GS bases (arch_prctl), loaded now and at each switch to it.
+void set_thread_pointers(uint64_t fs_base, uint64_t gs_base);
 
 // Called by the platform at the end of every trap, with the live registers and extended
 // state: fires due timers, switches tasks if needed (idling until one is runnable), and arms
