@@ -36,6 +36,7 @@ static constexpr auto s_modules = [] {
     add(Hypercall::HostRemoveDirectory, "HostRemoveDirectory", hypercalls::host_remove_directory::handle);
     add(Hypercall::HostRename, "HostRename", hypercalls::host_rename::handle);
     add(Hypercall::HostSetAttributes, "HostSetAttributes", hypercalls::host_set_attributes::handle);
+    add(Hypercall::Wait, "Wait", hypercalls::wait::handle);
     return modules;
 }();
 

@@ -43,15 +43,23 @@ lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length)
     return static_cast<int64_t>(done);
 }
 
-lib::ErrorOr<int64_t> console_read(void* data, size_t length)
+lib::ErrorOr<int64_t> console_read(void* data, size_t length, bool nonblocking)
 {
     size_t chunk = length < uabi::BOUNCE_BUFFER_SIZE ? length : uabi::BOUNCE_BUFFER_SIZE;
-    uabi::ConsoleRequest request { 0, 0, uabi::BOUNCE_BUFFER_GPA, chunk };
+    uabi::ConsoleRequest request { 0, nonblocking ? uabi::CONSOLE_NONBLOCKING : 0, uabi::BOUNCE_BUFFER_GPA, chunk };
     int64_t got = TRY(result_of(call_raw(uabi::Hypercall::Console, &request, sizeof(request), nullptr)));
     if (static_cast<size_t>(got) > chunk)
         return EIO;
     memcpy(data, physical(uabi::BOUNCE_BUFFER_GPA), static_cast<size_t>(got));
     return got;
+}
+
+uint32_t wait(int64_t deadline, uint32_t watch)
+{
+    uabi::WaitRequest request { deadline, watch, 0 };
+    if (call(uabi::Hypercall::Wait, request) < 0)
+        return 0;
+    return request.ready & watch;
 }
 
 void exit(uabi::ExitRequest& request)

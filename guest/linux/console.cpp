@@ -39,7 +39,7 @@ public:
     {
         if (m_stream != 0)
             return EBADF;
-        size_t got = TRY(hv::console_read(buffer, length));
+        size_t got = TRY(hv::console_read(buffer, length, false));
         return got;
     }
 

@@ -27,6 +27,7 @@ ResumeHook g_resume_hook;
 kernel::TrapFrame* g_live_frame;
 ExtendedState g_live_extended;
 ReleaseHook g_release_hook;
+IdleWait g_idle_wait;
 
 void enqueue(Task& task)
 {
@@ -105,10 +106,14 @@ Task& idle_until_runnable()
         fire_due_timers(now);
         if (g_run_head)
             continue;
-        // Nothing to run: sleep to the next deadline. With none, every task waits for
-        // something that cannot come (as on Linux, the program hangs until it is killed).
+        // Nothing to run: wait for the next deadline or an outside event. With neither,
+        // every task waits for something that cannot come (as on Linux, the program hangs
+        // until it is killed).
         int64_t next = g_timers ? g_timers->deadline : NO_DEADLINE;
-        platform::sleep_ns(next == NO_DEADLINE ? 1'000'000'000 : next - now);
+        if (g_idle_wait)
+            g_idle_wait(next);
+        else
+            platform::sleep_ns(next == NO_DEADLINE ? 1'000'000'000 : next - now);
     }
 }
 
@@ -359,5 +364,6 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
 
 void set_resume_hook(ResumeHook hook) { g_resume_hook = hook; }
 void set_release_hook(ReleaseHook hook) { g_release_hook = hook; }
+void set_idle_wait(IdleWait wait) { g_idle_wait = wait; }
 
 } // namespace sched

@@ -2,6 +2,7 @@
 #include "host/hypercalls/hypercalls.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <string>
 #include <unistd.h>
 
@@ -40,9 +41,14 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
         return result < 0 ? result : static_cast<int64_t>(buffer.size());
     }
     case STDIN_FILENO: {
-        // FIXME: this blocks the monitor; the design wants "would block" plus a wake-up.
         if (buffer.empty())
             return 0;
+        if (request->flags & uabi::CONSOLE_NONBLOCKING) {
+            // The guest blocks the reading thread itself and waits for EVENT_STDIN.
+            pollfd source { STDIN_FILENO, POLLIN, 0 };
+            if (poll(&source, 1, 0) == 0)
+                return -EAGAIN;
+        }
         for (;;) {
             // SAFETY: buffer was checked against guest RAM; read() fills at most its size.
             ssize_t got = ::read(STDIN_FILENO, buffer.data(), buffer.size());

@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 4;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 5;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -40,6 +40,7 @@ enum class Hypercall : uint64_t {
     HostRemoveDirectory = 25,
     HostRename = 26,
     HostSetAttributes = 27,
+    Wait = 28, // nothing to run: sleep until an event source is ready or a deadline (HLT)
     Count
 };
 
@@ -51,15 +52,30 @@ struct HypercallMessage {
 };
 static_assert(sizeof(HypercallMessage) == 16);
 
+inline constexpr uint32_t CONSOLE_NONBLOCKING = 1; // a read with no input ready gives -EAGAIN
+
 struct ConsoleRequest {
     // IN
     uint32_t fd;     // 0 = read stdin, 1 = stdout, 2 = stderr
-    uint32_t pad;
+    uint32_t flags;  // CONSOLE_NONBLOCKING
     Gpa buffer;
     uint64_t length;
     // Result (the hypercall's return value): bytes moved, or -errno.
 };
 static_assert(sizeof(ConsoleRequest) == 24 && offsetof(ConsoleRequest, buffer) == 8);
+
+// Wait: the guest has nothing to run. The monitor returns when one of the watched event
+// sources is ready, or at the deadline (CLOCK_MONOTONIC ns; INT64_MAX = none; 0 = just look).
+inline constexpr uint32_t EVENT_STDIN = 1; // stdin has input (or end of file)
+
+struct WaitRequest {
+    // IN
+    int64_t deadline;
+    uint32_t watch; // EVENT_*
+    // OUT
+    uint32_t ready; // EVENT_*
+};
+static_assert(sizeof(WaitRequest) == 16 && offsetof(WaitRequest, ready) == 12);
 
 enum class ExitKind : uint32_t {
     Exited = 0,        // status = exit code

@@ -30,7 +30,13 @@ lib::ErrorOr<int64_t> result_of(int64_t raw);
 
 // Console output through the bounce buffer; returns bytes written or an errno.
 lib::ErrorOr<int64_t> console_write(int fd, const void* data, size_t length);
-lib::ErrorOr<int64_t> console_read(void* data, size_t length);
+// A read of stdin; nonblocking: EAGAIN when no input is ready (the caller waits for
+// uabi::EVENT_STDIN instead of blocking the whole VM in the monitor).
+lib::ErrorOr<int64_t> console_read(void* data, size_t length, bool nonblocking);
+
+// Idle: returns when one of the `watch` event sources (uabi::EVENT_*) is ready or at the
+// CLOCK_MONOTONIC `deadline` (INT64_MAX: none; 0: just look); the ready ones.
+uint32_t wait(int64_t deadline, uint32_t watch);
 
 [[noreturn]] void exit(uabi::ExitRequest& request);
 

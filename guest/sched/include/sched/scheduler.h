@@ -142,6 +142,11 @@ void set_resume_hook(ResumeHook);
 // Set by the linux layer: called once the scheduler has left a dead task for good.
 using ReleaseHook = void (*)(Task&);
 void set_release_hook(ReleaseHook);
+// Set by the linux layer: how to idle until `deadline` (NO_DEADLINE: until an event) when
+// no task can run — e.g. waiting on the monitor for console input. It may wake tasks. By
+// default the platform just sleeps.
+using IdleWait = void (*)(int64_t deadline);
+void set_idle_wait(IdleWait);
 // How many tasks are runnable or blocked (not dead).
 size_t live_task_count();
 

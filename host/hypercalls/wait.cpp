@@ -1,0 +1,58 @@
+// Wait hypercall: the guest is idle (the HLT of the process platform). The monitor sleeps in
+// ppoll on the event sources the guest watches until one is ready or the deadline passes, so
+// an idle guest costs no CPU and still sees input at once.
+#include "host/hypercalls/hypercalls.h"
+
+#include <cerrno>
+#include <climits>
+#include <ctime>
+#include <poll.h>
+#include <unistd.h>
+
+namespace host::hypercalls::wait {
+
+namespace {
+
+// The relative timeout until a CLOCK_MONOTONIC deadline; nullptr for none.
+const timespec* timeout_until(int64_t deadline, timespec& storage)
+{
+    if (deadline == INT64_MAX)
+        return nullptr;
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t left = deadline - (static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec);
+    if (left < 0)
+        left = 0;
+    storage = { static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000) };
+    return &storage;
+}
+
+} // namespace
+
+int64_t handle(VmContext& context, uabi::Gpa request_gpa)
+{
+    auto request = context.memory.read<uabi::WaitRequest>(request_gpa);
+    if (!request)
+        return context.outside_ram("Wait request", request_gpa, sizeof(uabi::WaitRequest));
+    if (request->watch & ~uabi::EVENT_STDIN)
+        return -EINVAL;
+    pollfd sources[1];
+    nfds_t count = 0;
+    if (request->watch & uabi::EVENT_STDIN)
+        sources[count++] = { STDIN_FILENO, POLLIN, 0 };
+    timespec storage;
+    int ready = ppoll(sources, count, timeout_until(request->deadline, storage), nullptr);
+    if (ready < 0 && errno != EINTR)
+        return -errno;
+    uint32_t events = 0;
+    // Input, end of file and errors all mean a read will not block.
+    if (ready > 0 && (request->watch & uabi::EVENT_STDIN) && sources[0].revents)
+        events |= uabi::EVENT_STDIN;
+    uabi::WaitRequest reply = *request;
+    reply.ready = events;
+    if (!context.memory.write(request_gpa, reply))
+        return context.outside_ram("Wait request", request_gpa, sizeof(uabi::WaitRequest));
+    return 0;
+}
+
+} // namespace host::hypercalls::wait
