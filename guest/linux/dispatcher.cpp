@@ -53,8 +53,8 @@ void handle_syscall(TrapFrame& frame)
         sched::current().restarted = false;
         if (outcome.is_error() && outcome.error() == sched::BLOCKED.code) {
             // The task sleeps; its result arrives when it wakes (see sched::block_current).
-            if (tracing)
-                trace_syscall(entry, number, arguments.value, TRACE_NO_RETURN);
+            if (tracing && !sched::current().restart && sched::is_blocked(sched::current()))
+                trace_syscall(entry, number, arguments.value, TRACE_UNFINISHED);
             return;
         }
         result = outcome.is_error() ? -static_cast<int64_t>(outcome.error()) : outcome.value();

@@ -1,5 +1,6 @@
 // --trace: strace-like lines, decoded with the argument specs of the syscall table.
 #include <kernel/format.h>
+#include <linux/process.h>
 #include <kernel/log.h>
 #include <lib/errno_codes.h>
 #include <linux/syscalls.h>
@@ -65,6 +66,11 @@ private:
 void trace_syscall(const SyscallEntry& entry, uint64_t number, const uint64_t* arguments, int64_t result)
 {
     Line line;
+    // As strace -f: once there are threads, each line names the one that made the call.
+    static bool threaded;
+    threaded = threaded || sched::live_task_count() > 1;
+    if (threaded)
+        line.add("[pid %d] ", current_thread().tid);
     if (entry.name)
         line.add("%s(", entry.name);
     else
@@ -110,6 +116,8 @@ void trace_syscall(const SyscallEntry& entry, uint64_t number, const uint64_t* a
     bool hex_result = spec[index] == '>';
     if (result == TRACE_NO_RETURN)
         line.add(") = ?");
+    else if (result == TRACE_UNFINISHED)
+        line.add(" <unfinished ...>");
     else if (result < 0 && result > -4096) {
         int error = static_cast<int>(-result);
         const char* name = lib::errno_name(error);

@@ -36,6 +36,9 @@ const SyscallEntry& syscall_entry(uint64_t number);
 
 // --trace: one strace-like line for a finished syscall; TRACE_NO_RETURN prints "= ?".
 inline constexpr int64_t TRACE_NO_RETURN = INT64_MIN;
+// A call that blocked and will finish later with a value (futex, nanosleep): strace's
+// "<unfinished ...>". A call that blocked to run again is traced when it finishes.
+inline constexpr int64_t TRACE_UNFINISHED = INT64_MIN + 1;
 void trace_syscall(const SyscallEntry&, uint64_t number, const uint64_t* arguments, int64_t result);
 
 } // namespace linux
