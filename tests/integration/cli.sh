@@ -364,6 +364,14 @@ expect_stderr_contains "rseq("
 expect_stderr_contains "= -1 ENOSYS (Function not implemented)"
 finish
 
+begin "--trace with threads: lines name the thread, a wait shows <unfinished ...>"
+unikit run --trace "$rootfs" -- /bin/threads_sync-glibc-static
+expect_status 0
+expect_stderr_contains "[pid 1] clone3("
+expect_stderr_contains "[pid 2] "
+expect_stderr_contains " <unfinished ...>"
+finish
+
 begin "--stats: something on stderr, stdout unchanged"
 unikit run --stats "$rootfs" -- /bin/hello-glibc-static
 expect_status 0
