@@ -14,17 +14,22 @@ extern "C" char etext[];
 
 namespace kernel {
 
-void handle_fault(const Fault& fault, TrapFrame& frame)
+void handle_fault(const Fault& incoming, TrapFrame& frame)
 {
     auto rip = frame.rip;
-    if (rip >= reinterpret_cast<uint64_t>(user_access_start) && rip < reinterpret_cast<uint64_t>(user_access_end)) {
+    Fault fault = incoming;
+    // Program memory not backed yet, touched by the program or by the kernel (a user copy,
+    // the loader, the initial stack): the memory manager backs it and the access is retried.
+    bool in_kernel = rip >= reinterpret_cast<uint64_t>(__executable_start) && rip < reinterpret_cast<uint64_t>(etext);
+    bool in_user_access = rip >= reinterpret_cast<uint64_t>(user_access_start) && rip < reinterpret_cast<uint64_t>(user_access_end);
+    if ((!in_kernel || fault.address < USER_END) && linux::handle_page_fault(fault, frame))
+        return;
+    if (in_user_access) {
         frame.rip = reinterpret_cast<uint64_t>(user_access_fault);
         return;
     }
-    if (rip >= reinterpret_cast<uint64_t>(__executable_start) && rip < reinterpret_cast<uint64_t>(etext))
+    if (in_kernel)
         panic_with_registers(fault.signal, frame, "fault in kernel code");
-    if (linux::handle_page_fault(fault, frame))
-        return;
     linux::deliver_fault(fault, frame);
 }
 

@@ -142,12 +142,17 @@ lib::ErrorOr<size_t> read_into_pages(mm::AddressSpace& space, vfs::Vnode& vnode,
 {
     uint64_t done = 0;
     while (done < length) {
-        const mm::Region* region = space.find(address + done);
-        if (!region)
-            return EFAULT;
-        uint64_t run = region->end - (address + done);
+        // A physically contiguous run at a time, backing the pages first if they have no frames.
+        uint64_t physical = TRY(space.backed_physical(address + done));
+        uint64_t run = kernel::PAGE_SIZE - ((address + done) & (kernel::PAGE_SIZE - 1));
+        while (done + run < length) {
+            auto next = space.translate(address + done + run);
+            if (next.is_error() || next.value() != physical + run)
+                break;
+            run += kernel::PAGE_SIZE;
+        }
         uint64_t chunk = length - done < run ? length - done : run;
-        uint8_t* destination = hv::physical(region->physical + (address + done - region->start));
+        uint8_t* destination = hv::physical(physical);
         size_t got = TRY(vnode.read(offset + done, destination, chunk));
         if (got == 0)
             break;

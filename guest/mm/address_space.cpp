@@ -1,6 +1,10 @@
-// Program address spaces (see mm/address_space.h).
+// Program address spaces: the sorted region array (see mm/address_space.h). The pages behind
+// the regions are in address_space_paging.cpp.
+#include <lib/allocator.h>
 #include <lib/errno_codes.h>
 #include <mm/address_space.h>
+
+extern "C" void* memmove(void*, const void*, size_t);
 
 namespace mm {
 
@@ -9,6 +13,7 @@ namespace {
 constexpr uint64_t PAGE_SIZE = FrameAllocator::FRAME_SIZE;
 
 bool page_aligned(uint64_t value) { return (value & (PAGE_SIZE - 1)) == 0; }
+uint64_t round_up(uint64_t value) { return (value + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
 
 } // namespace
 
@@ -20,6 +25,14 @@ AddressSpace::AddressSpace(PageMapper& mapper, FrameAllocator& frames, Region* s
     , m_lowest(lowest)
     , m_highest(highest)
 {
+}
+
+AddressSpace::~AddressSpace()
+{
+    while (m_count)
+        (void)unmap(m_regions[0].start, m_regions[0].size());
+    if (m_owns_storage)
+        lib::deallocate(m_regions);
 }
 
 size_t AddressSpace::lower_bound(uint64_t va) const
@@ -51,6 +64,17 @@ bool AddressSpace::is_free(uint64_t start, uint64_t length) const
     return index == m_count || m_regions[index].start >= start + length;
 }
 
+bool AddressSpace::is_covered(uint64_t start, uint64_t end) const
+{
+    for (uint64_t va = start; va < end;) {
+        const Region* region = find(va);
+        if (!region)
+            return false;
+        va = region->end;
+    }
+    return true;
+}
+
 lib::ErrorOr<uint64_t> AddressSpace::find_free_range(uint64_t length, uint64_t top) const
 {
     if (length == 0 || !page_aligned(length) || length > m_highest - m_lowest)
@@ -77,10 +101,20 @@ lib::ErrorOr<uint64_t> AddressSpace::find_free_range(uint64_t length, uint64_t t
 
 lib::ErrorOr<void> AddressSpace::insert(size_t index, const Region& region)
 {
-    if (m_count == m_capacity)
-        return ENOMEM;
-    for (size_t i = m_count; i > index; --i)
-        m_regions[i] = m_regions[i - 1];
+    if (m_count == m_capacity) {
+        size_t capacity = m_capacity ? m_capacity * 2 : 64;
+        auto* grown = static_cast<Region*>(lib::allocate(capacity * sizeof(Region)));
+        if (!grown)
+            return ENOMEM;
+        // SAFETY: both arrays hold at least m_count regions.
+        memmove(grown, m_regions, m_count * sizeof(Region));
+        if (m_owns_storage)
+            lib::deallocate(m_regions);
+        m_regions = grown;
+        m_capacity = capacity;
+        m_owns_storage = true;
+    }
+    memmove(&m_regions[index + 1], &m_regions[index], (m_count - index) * sizeof(Region));
     m_regions[index] = region;
     ++m_count;
     return {};
@@ -88,9 +122,23 @@ lib::ErrorOr<void> AddressSpace::insert(size_t index, const Region& region)
 
 void AddressSpace::erase(size_t index)
 {
-    for (size_t i = index; i + 1 < m_count; ++i)
-        m_regions[i] = m_regions[i + 1];
+    memmove(&m_regions[index], &m_regions[index + 1], (m_count - index - 1) * sizeof(Region));
     --m_count;
+}
+
+void AddressSpace::merge_around(size_t index)
+{
+    auto mergeable = [](const Region& low, const Region& high) {
+        return low.end == high.start && low.protection == high.protection && low.flags == high.flags && !(low.flags & RegionFile);
+    };
+    if (index + 1 < m_count && mergeable(m_regions[index], m_regions[index + 1])) {
+        m_regions[index].end = m_regions[index + 1].end;
+        erase(index + 1);
+    }
+    if (index > 0 && mergeable(m_regions[index - 1], m_regions[index])) {
+        m_regions[index - 1].end = m_regions[index].end;
+        erase(index);
+    }
 }
 
 lib::ErrorOr<void> AddressSpace::split_at(uint64_t va)
@@ -98,49 +146,20 @@ lib::ErrorOr<void> AddressSpace::split_at(uint64_t va)
     size_t index = lower_bound(va);
     if (index == m_count || m_regions[index].start >= va)
         return {};
-    Region& region = m_regions[index];
-    Region upper { va, region.end, region.physical + (va - region.start), region.protection };
+    Region upper = m_regions[index];
+    upper.start = va;
     TRY(insert(index + 1, upper));
     m_regions[index].end = va;
     return {};
 }
 
-void AddressSpace::free_region(const Region& region)
-{
-    m_mapper.release_frames(region.physical, region.size());
-    m_frames.free(region.physical, region.size() / PAGE_SIZE);
-}
-
-lib::ErrorOr<void> AddressSpace::map_anonymous(uint64_t start, uint64_t length, int protection)
+lib::ErrorOr<void> AddressSpace::map_anonymous(uint64_t start, uint64_t length, int protection, uint32_t flags)
 {
     if (!page_aligned(start) || !page_aligned(length) || !is_free(start, length))
         return EINVAL;
-    // Prefer one contiguous run; fall back to smaller runs when frames are fragmented.
-    uint64_t done = 0;
-    uint64_t chunk = length / PAGE_SIZE;
-    while (done < length) {
-        uint64_t remaining = (length - done) / PAGE_SIZE;
-        if (chunk > remaining)
-            chunk = remaining;
-        auto frames = m_frames.allocate(chunk);
-        if (frames.is_error()) {
-            if (chunk > 1) {
-                chunk /= 2;
-                continue;
-            }
-            (void)unmap(start, done);
-            return ENOMEM;
-        }
-        Region region { start + done, start + done + chunk * PAGE_SIZE, frames.value(), protection };
-        auto mapped = m_mapper.map(region.start, region.physical, region.size(), protection);
-        auto inserted = mapped.is_error() ? lib::ErrorOr<void>(lib::Error(mapped.error())) : insert(lower_bound(region.start), region);
-        if (inserted.is_error()) {
-            m_frames.free(region.physical, chunk);
-            (void)unmap(start, done);
-            return lib::Error(inserted.error());
-        }
-        done += region.size();
-    }
+    size_t index = lower_bound(start);
+    TRY(insert(index, Region { start, start + length, protection, flags }));
+    merge_around(index);
     return {};
 }
 
@@ -148,14 +167,14 @@ lib::ErrorOr<void> AddressSpace::unmap(uint64_t start, uint64_t length)
 {
     if (!page_aligned(start) || length == 0 || start + length < start)
         return EINVAL;
-    uint64_t end = start + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+    uint64_t end = start + round_up(length);
     TRY(split_at(start));
     TRY(split_at(end));
     size_t index = lower_bound(start);
     while (index < m_count && m_regions[index].start < end) {
         Region region = m_regions[index];
+        release_range(region.start, region.end);
         TRY(m_mapper.unmap(region.start, region.size()));
-        free_region(region);
         erase(index);
     }
     return {};
@@ -165,39 +184,25 @@ lib::ErrorOr<void> AddressSpace::protect(uint64_t start, uint64_t length, int pr
 {
     if (!page_aligned(start) || start + length < start)
         return EINVAL;
-    uint64_t end = start + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-    for (uint64_t va = start; va < end;) {
-        const Region* region = find(va);
-        if (!region)
-            return ENOMEM;
-        va = region->end;
-    }
+    uint64_t end = start + round_up(length);
+    if (!is_covered(start, end))
+        return ENOMEM;
     TRY(split_at(start));
     TRY(split_at(end));
-    for (size_t index = lower_bound(start); index < m_count && m_regions[index].start < end; ++index) {
-        TRY(m_mapper.protect(m_regions[index].start, m_regions[index].size(), protection));
-        m_regions[index].protection = protection;
+    size_t index = lower_bound(start);
+    for (; index < m_count && m_regions[index].start < end; ++index) {
+        Region& region = m_regions[index];
+        if (region.protection != protection)
+            TRY(protect_backed(region.start, region.end, protection));
+        region.protection = protection;
     }
+    // Rejoin what the splits cut, from the last changed region down to the first.
+    size_t first = lower_bound(start);
+    for (size_t i = index; i-- > first;)
+        merge_around(i);
+    if (first > 0 && first - 1 < m_count)
+        merge_around(first - 1);
     return {};
-}
-
-void AddressSpace::discard(uint64_t start, uint64_t length)
-{
-    uint64_t end = start + length;
-    for (size_t index = lower_bound(start); index < m_count && m_regions[index].start < end; ++index) {
-        const Region& region = m_regions[index];
-        uint64_t from = region.start > start ? region.start : start;
-        uint64_t to = region.end < end ? region.end : end;
-        m_mapper.release_frames(region.physical + (from - region.start), to - from);
-    }
-}
-
-lib::ErrorOr<uint64_t> AddressSpace::translate(uint64_t va) const
-{
-    const Region* region = find(va);
-    if (!region)
-        return EFAULT;
-    return region->physical + (va - region->start);
 }
 
 } // namespace mm

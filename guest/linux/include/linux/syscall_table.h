@@ -25,7 +25,7 @@
     S(12, brk, "x>x") \
     S(13, rt_sigaction, "dpp") \
     S(14, rt_sigprocmask, "dppu") \
-    U(15, rt_sigreturn) \
+    S(15, rt_sigreturn, "") \
     S(16, ioctl, "fxx") \
     S(17, pread64, "foul") \
     S(18, pwrite64, "fbul") \
@@ -35,16 +35,16 @@
     S(22, pipe, "p") \
     S(23, select, "dpppp") \
     S(24, sched_yield, "") \
-    U(25, mremap) \
-    U(26, msync) \
-    U(27, mincore) \
+    S(25, mremap, "xuux>x") \
+    S(26, msync, "xux") \
+    S(27, mincore, "xup") \
     S(28, madvise, "xud") \
     U(29, shmget) \
     U(30, shmat) \
     U(31, shmctl) \
     S(32, dup, "f") \
     S(33, dup2, "ff") \
-    U(34, pause) \
+    S(34, pause, "") \
     S(35, nanosleep, "pp") \
     U(36, getitimer) \
     U(37, alarm) \
@@ -137,10 +137,10 @@
     S(124, getsid, "d") \
     U(125, capget) \
     U(126, capset) \
-    U(127, rt_sigpending) \
-    U(128, rt_sigtimedwait) \
-    U(129, rt_sigqueueinfo) \
-    U(130, rt_sigsuspend) \
+    S(127, rt_sigpending, "pu") \
+    S(128, rt_sigtimedwait, "pppu") \
+    S(129, rt_sigqueueinfo, "ddp") \
+    S(130, rt_sigsuspend, "pu") \
     S(131, sigaltstack, "pp") \
     S(132, utime, "sp") \
     S(133, mknod, "sxx") \
@@ -159,10 +159,10 @@
     S(146, sched_get_priority_max, "d") \
     S(147, sched_get_priority_min, "d") \
     U(148, sched_rr_get_interval) \
-    U(149, mlock) \
-    U(150, munlock) \
-    U(151, mlockall) \
-    U(152, munlockall) \
+    S(149, mlock, "xu") \
+    S(150, munlock, "xu") \
+    S(151, mlockall, "x") \
+    S(152, munlockall, "") \
     U(153, vhangup) \
     U(154, modify_ldt) \
     U(155, pivot_root) \
@@ -293,21 +293,21 @@
     S(280, utimensat, "fspx") \
     U(281, epoll_pwait) \
     U(282, signalfd) \
-    U(283, timerfd_create) \
-    U(284, eventfd) \
+    S(283, timerfd_create, "dx") \
+    S(284, eventfd, "u") \
     S(285, fallocate, "fxll") \
-    U(286, timerfd_settime) \
-    U(287, timerfd_gettime) \
+    S(286, timerfd_settime, "fxpp") \
+    S(287, timerfd_gettime, "fp") \
     U(288, accept4) \
     U(289, signalfd4) \
-    U(290, eventfd2) \
+    S(290, eventfd2, "ux") \
     U(291, epoll_create1) \
     S(292, dup3, "ffx") \
     S(293, pipe2, "px") \
     U(294, inotify_init1) \
     S(295, preadv, "fpdl") \
     S(296, pwritev, "fpdl") \
-    U(297, rt_tgsigqueueinfo) \
+    S(297, rt_tgsigqueueinfo, "dddp") \
     U(298, perf_event_open) \
     U(299, recvmmsg) \
     U(300, fanotify_init) \

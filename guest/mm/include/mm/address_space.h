@@ -1,10 +1,13 @@
-// A program's virtual memory: regions of user addresses, each backed by one physically
-// contiguous run of guest frames, kept sorted. Mapping changes go to a PageMapper (host
-// mmap on the process platform, page tables under KVM).
+// A program's virtual memory: regions of user addresses (what mmap, brk and the loader
+// reserved, with their protection), kept sorted, and a PageTable saying which pages have a
+// guest frame behind them. Frames come on first touch: a fault inside a region backs an
+// aligned block around the address (FAULT_BLOCK), as Linux overcommits. Mapping changes go
+// to a PageMapper (host mmap on the process platform, page tables under KVM).
 #pragma once
 
 #include <lib/error_or.h>
 #include <mm/frame_allocator.h>
+#include <mm/page_table.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,37 +25,77 @@ protected:
     ~PageMapper() = default;
 };
 
+enum RegionFlags : uint32_t {
+    RegionShared = 1,    // MAP_SHARED: MADV_DONTNEED keeps the contents
+    RegionGrowsDown = 2, // MAP_GROWSDOWN: a fault just below extends it
+    RegionFile = 4,      // filled from a file when made; never merged with a neighbour
+};
+
 struct Region {
     uint64_t start;
     uint64_t end;
-    uint64_t physical; // of `start`; the run is contiguous
     int protection;
+    uint32_t flags;
     uint64_t size() const { return end - start; }
+};
+
+enum class Access { Read, Write, Execute };
+
+enum class FaultResult {
+    Resolved,    // the page is backed now: retry the access
+    Unmapped,    // no region there (SEGV_MAPERR)
+    Denied,      // the region's protection forbids the access (SEGV_ACCERR)
+    OutOfMemory, // no guest frame left to back it
 };
 
 class AddressSpace {
 public:
+    // Bytes backed by one fault: 64 KiB keeps the program's faults few while touching little
+    // memory it may never use (see guest/linux/page_fault.cpp for the measurements).
+    static constexpr uint64_t FAULT_BLOCK = 64 * 1024;
+
+    // `storage` holds the first `capacity` regions; more are allocated as needed.
     AddressSpace(PageMapper&, FrameAllocator&, Region* storage, size_t capacity, uint64_t lowest, uint64_t highest);
+    ~AddressSpace();
+    AddressSpace(const AddressSpace&) = delete;
+    AddressSpace& operator=(const AddressSpace&) = delete;
 
     // The highest free, page-aligned range of `length` bytes that ends at or below `top`.
     lib::ErrorOr<uint64_t> find_free_range(uint64_t length, uint64_t top) const;
     bool is_free(uint64_t start, uint64_t length) const;
 
-    // Backs [start, start+length) with fresh zeroed frames. The range must be free.
-    lib::ErrorOr<void> map_anonymous(uint64_t start, uint64_t length, int protection);
+    // Reserves [start, start+length), which must be free; frames come on first touch.
+    lib::ErrorOr<void> map_anonymous(uint64_t start, uint64_t length, int protection, uint32_t flags = 0);
+    // Backs every page of the range now (MAP_POPULATE, mlock): ENOMEM when frames run out,
+    // ENOMEM too if part of the range is not mapped.
+    lib::ErrorOr<void> populate(uint64_t start, uint64_t length);
     // Unmapped holes inside the range are fine, as with Linux munmap.
     lib::ErrorOr<void> unmap(uint64_t start, uint64_t length);
     // Every page in the range must be mapped (ENOMEM otherwise, as Linux).
     lib::ErrorOr<void> protect(uint64_t start, uint64_t length, int protection);
+    // MADV_DONTNEED: private anonymous pages in the range read as zero afterwards and their
+    // frames go back to the allocator. ENOMEM if part of the range is not mapped.
+    lib::ErrorOr<void> discard(uint64_t start, uint64_t length);
+    // mremap: resizes the mapping at [old_start, old_start+old_length), which must lie in one
+    // region, in place or (may_move) elsewhere; `fixed` moves it to `new_start` exactly,
+    // replacing what was there; otherwise a move goes to the highest free range below `top`.
+    // The pages keep their frames. Returns the new start.
+    lib::ErrorOr<uint64_t> remap(uint64_t old_start, uint64_t old_length, uint64_t new_length, bool may_move, bool fixed, uint64_t new_start, uint64_t top);
 
-    // Drops the contents of the mapped pages in the range: they read as zero afterwards
-    // (MADV_DONTNEED on private anonymous memory).
-    void discard(uint64_t start, uint64_t length);
-
-    // The physical address behind `va`, or EFAULT.
+    // A program fault at `va`: backs the block around it if its region allows `access`.
+    FaultResult handle_fault(uint64_t va, Access);
+    // The frame behind `va` for the kernel to read or write through the physical map, backing
+    // the page first if needed (whatever the region's protection); EFAULT outside regions,
+    // ENOMEM when frames run out.
+    lib::ErrorOr<uint64_t> backed_physical(uint64_t va);
+    // The physical address behind `va` if its page is backed, or EFAULT.
     lib::ErrorOr<uint64_t> translate(uint64_t va) const;
-    const Region* find(uint64_t va) const;
+    bool is_backed(uint64_t va) const { return m_pages.lookup(va) != PageTable::NO_FRAME; }
+    // The first backed page at or above `va` and below `end`, or `end`.
+    uint64_t next_backed(uint64_t va, uint64_t end) const { return m_pages.next_present(va, end); }
+    uint64_t backed_pages() const { return m_pages.present_pages(); }
 
+    const Region* find(uint64_t va) const;
     size_t region_count() const { return m_count; }
     const Region& region(size_t index) const { return m_regions[index]; }
 
@@ -63,13 +106,34 @@ private:
     lib::ErrorOr<void> split_at(uint64_t va);
     lib::ErrorOr<void> insert(size_t index, const Region&);
     void erase(size_t index);
-    void free_region(const Region&);
+    // Joins the region at `index` with equal neighbours that touch it.
+    void merge_around(size_t index);
+    // True if every page of [start, end) lies in some region.
+    bool is_covered(uint64_t start, uint64_t end) const;
+
+    // Gives the unbacked pages of [start, end) frames, mapped with `protection`.
+    lib::ErrorOr<void> back_range(uint64_t start, uint64_t end, int protection);
+    // Returns the frames behind [start, end) to the allocator and forgets them; the
+    // machine's mappings are left to the caller.
+    void release_range(uint64_t start, uint64_t end);
+    // Applies `protection` to the backed pages of [start, end).
+    lib::ErrorOr<void> protect_backed(uint64_t start, uint64_t end, int protection);
+    // Moves the frames behind [from, from+length) to [to, to+length), mapped with `protection`.
+    lib::ErrorOr<void> move_pages(uint64_t from, uint64_t to, uint64_t length, int protection);
+    // The run of backed pages starting at the first backed page in [va, end), physically
+    // contiguous if `contiguous`; empty (start == end) when none.
+    struct Run {
+        uint64_t start, end, physical;
+    };
+    Run next_run(uint64_t va, uint64_t end, bool contiguous) const;
 
     PageMapper& m_mapper;
     FrameAllocator& m_frames;
+    PageTable m_pages;
     Region* m_regions;
     size_t m_capacity;
     size_t m_count { 0 };
+    bool m_owns_storage { false };
     uint64_t m_lowest;
     uint64_t m_highest;
 };

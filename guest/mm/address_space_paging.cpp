@@ -1,0 +1,252 @@
+// The pages behind a program's regions (see mm/address_space.h): frames on first touch,
+// populate, discard, protection of backed pages, and mremap.
+#include <lib/errno_codes.h>
+#include <mm/address_space.h>
+
+namespace mm {
+
+namespace {
+
+constexpr uint64_t PAGE_SIZE = FrameAllocator::FRAME_SIZE;
+constexpr int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
+// How far below a MAP_GROWSDOWN region a fault may land and still grow it (Linux allows up
+// to the stack rlimit; 8 MiB is its default).
+constexpr uint64_t GROWSDOWN_REACH = 8 * 1024 * 1024;
+
+bool page_aligned(uint64_t value) { return (value & (PAGE_SIZE - 1)) == 0; }
+uint64_t round_up(uint64_t value) { return (value + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+bool permits(int protection, Access access)
+{
+    switch (access) {
+    case Access::Write:
+        return protection & PROT_WRITE;
+    case Access::Execute:
+        return protection & PROT_EXEC;
+    case Access::Read:
+        break;
+    }
+    return protection & (PROT_READ | PROT_WRITE | PROT_EXEC);
+}
+
+} // namespace
+
+AddressSpace::Run AddressSpace::next_run(uint64_t va, uint64_t end, bool contiguous) const
+{
+    uint64_t start = m_pages.next_present(va, end);
+    if (start >= end)
+        return { end, end, 0 };
+    uint64_t physical = m_pages.lookup(start);
+    uint64_t run_end = start + PAGE_SIZE;
+    while (run_end < end) {
+        uint64_t frame = m_pages.lookup(run_end);
+        if (frame == PageTable::NO_FRAME || (contiguous && frame != physical + (run_end - start)))
+            break;
+        run_end += PAGE_SIZE;
+    }
+    return { start, run_end, physical };
+}
+
+lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int protection)
+{
+    uint64_t va = start;
+    while (va < end) {
+        if (m_pages.lookup(va) != PageTable::NO_FRAME) {
+            va += PAGE_SIZE;
+            continue;
+        }
+        uint64_t hole_end = va + PAGE_SIZE;
+        while (hole_end < end && m_pages.lookup(hole_end) == PageTable::NO_FRAME)
+            hole_end += PAGE_SIZE;
+        // One contiguous run of frames for the hole if there is one, halves when fragmented.
+        uint64_t chunk = (hole_end - va) / PAGE_SIZE;
+        while (va < hole_end) {
+            uint64_t remaining = (hole_end - va) / PAGE_SIZE;
+            if (chunk > remaining)
+                chunk = remaining;
+            auto frames = m_frames.allocate(chunk);
+            if (frames.is_error()) {
+                if (chunk == 1)
+                    return ENOMEM;
+                chunk /= 2;
+                continue;
+            }
+            uint64_t length = chunk * PAGE_SIZE;
+            auto mapped = m_mapper.map(va, frames.value(), length, protection);
+            if (mapped.is_error()) {
+                m_frames.free(frames.value(), chunk);
+                return ENOMEM;
+            }
+            for (uint64_t offset = 0; offset < length; offset += PAGE_SIZE) {
+                if (m_pages.set(va + offset, frames.value() + offset).is_error()) {
+                    // Give back the pages not recorded; the recorded ones stay backed.
+                    (void)m_mapper.unmap(va + offset, length - offset);
+                    m_frames.free(frames.value() + offset, (length - offset) / PAGE_SIZE);
+                    return ENOMEM;
+                }
+            }
+            va += length;
+        }
+    }
+    return {};
+}
+
+void AddressSpace::release_range(uint64_t start, uint64_t end)
+{
+    for (Run run = next_run(start, end, true); run.start < end; run = next_run(run.end, end, true)) {
+        m_mapper.release_frames(run.physical, run.end - run.start);
+        m_frames.free(run.physical, (run.end - run.start) / PAGE_SIZE);
+        for (uint64_t va = run.start; va < run.end; va += PAGE_SIZE)
+            m_pages.clear(va);
+    }
+}
+
+lib::ErrorOr<void> AddressSpace::protect_backed(uint64_t start, uint64_t end, int protection)
+{
+    for (Run run = next_run(start, end, false); run.start < end; run = next_run(run.end, end, false))
+        TRY(m_mapper.protect(run.start, run.end - run.start, protection));
+    return {};
+}
+
+lib::ErrorOr<void> AddressSpace::populate(uint64_t start, uint64_t length)
+{
+    uint64_t end = start + round_up(length);
+    if (!page_aligned(start) || end < start || !is_covered(start, end))
+        return ENOMEM;
+    for (uint64_t va = start; va < end;) {
+        const Region* region = find(va);
+        uint64_t stop = region->end < end ? region->end : end;
+        TRY(back_range(va, stop, region->protection));
+        va = stop;
+    }
+    return {};
+}
+
+lib::ErrorOr<void> AddressSpace::discard(uint64_t start, uint64_t length)
+{
+    uint64_t end = start + round_up(length);
+    if (!page_aligned(start) || end < start)
+        return EINVAL;
+    bool covered = is_covered(start, end);
+    for (size_t index = lower_bound(start); index < m_count && m_regions[index].start < end; ++index) {
+        const Region& region = m_regions[index];
+        // Shared memory keeps its contents; a file mapping's pages were filled when it was made.
+        // FIXME: Linux re-reads a private file mapping's pages after MADV_DONTNEED.
+        if (region.flags & (RegionShared | RegionFile))
+            continue;
+        uint64_t from = region.start > start ? region.start : start;
+        uint64_t to = region.end < end ? region.end : end;
+        for (Run run = next_run(from, to, false); run.start < to; run = next_run(run.end, to, false)) {
+            release_range(run.start, run.end);
+            TRY(m_mapper.unmap(run.start, run.end - run.start));
+        }
+    }
+    if (!covered)
+        return ENOMEM;
+    return {};
+}
+
+FaultResult AddressSpace::handle_fault(uint64_t va, Access access)
+{
+    uint64_t page = va & ~(PAGE_SIZE - 1);
+    size_t index = lower_bound(va);
+    if (index == m_count || m_regions[index].start > va) {
+        // Just below a region that grows down (and not into the region below it)?
+        if (index == m_count || !(m_regions[index].flags & RegionGrowsDown) || m_regions[index].start - page > GROWSDOWN_REACH)
+            return FaultResult::Unmapped;
+        if (index > 0 && m_regions[index - 1].end > page)
+            return FaultResult::Unmapped;
+        m_regions[index].start = page;
+    }
+    const Region& region = m_regions[index];
+    if (m_pages.lookup(va) != PageTable::NO_FRAME || !permits(region.protection, access))
+        return FaultResult::Denied;
+    uint64_t block = va & ~(FAULT_BLOCK - 1);
+    uint64_t from = block > region.start ? block : region.start;
+    uint64_t to = block + FAULT_BLOCK < region.end ? block + FAULT_BLOCK : region.end;
+    if (back_range(from, to, region.protection).is_error() && back_range(page, page + PAGE_SIZE, region.protection).is_error())
+        return FaultResult::OutOfMemory;
+    return FaultResult::Resolved;
+}
+
+lib::ErrorOr<uint64_t> AddressSpace::backed_physical(uint64_t va)
+{
+    const Region* region = find(va);
+    if (!region)
+        return EFAULT;
+    uint64_t page = va & ~(PAGE_SIZE - 1);
+    if (m_pages.lookup(page) == PageTable::NO_FRAME) {
+        uint64_t block = va & ~(FAULT_BLOCK - 1);
+        uint64_t from = block > region->start ? block : region->start;
+        uint64_t to = block + FAULT_BLOCK < region->end ? block + FAULT_BLOCK : region->end;
+        if (back_range(from, to, region->protection).is_error())
+            TRY(back_range(page, page + PAGE_SIZE, region->protection));
+    }
+    return m_pages.lookup(page) + (va - page);
+}
+
+lib::ErrorOr<uint64_t> AddressSpace::translate(uint64_t va) const
+{
+    uint64_t frame = m_pages.lookup(va);
+    if (frame == PageTable::NO_FRAME)
+        return EFAULT;
+    return frame + (va & (PAGE_SIZE - 1));
+}
+
+lib::ErrorOr<void> AddressSpace::move_pages(uint64_t from, uint64_t to, uint64_t length, int protection)
+{
+    uint64_t end = from + length;
+    for (Run run = next_run(from, end, true); run.start < end; run = next_run(run.end, end, true)) {
+        uint64_t target = to + (run.start - from);
+        TRY(m_mapper.map(target, run.physical, run.end - run.start, protection));
+        for (uint64_t va = run.start; va < run.end; va += PAGE_SIZE) {
+            TRY(m_pages.set(target + (va - run.start), run.physical + (va - run.start)));
+            m_pages.clear(va);
+        }
+    }
+    return {};
+}
+
+lib::ErrorOr<uint64_t> AddressSpace::remap(uint64_t old_start, uint64_t old_length, uint64_t new_length, bool may_move, bool fixed, uint64_t new_start, uint64_t top)
+{
+    if (!page_aligned(old_start) || new_length == 0 || (fixed && (!may_move || !page_aligned(new_start))))
+        return EINVAL;
+    old_length = round_up(old_length);
+    new_length = round_up(new_length);
+    if (old_start + old_length < old_start || new_start + new_length < new_start)
+        return EINVAL;
+    if (fixed && new_start < old_start + old_length && old_start < new_start + new_length)
+        return EINVAL;
+    const Region* found = find(old_start);
+    if (!found || old_length == 0 || found->end < old_start + old_length)
+        return EFAULT;
+    Region attributes = *found;
+    if (!fixed) {
+        if (new_length <= old_length) {
+            if (new_length < old_length)
+                TRY(unmap(old_start + new_length, old_length - new_length));
+            return old_start;
+        }
+        uint64_t grow = new_length - old_length;
+        if (is_free(old_start + old_length, grow) && !(attributes.flags & RegionFile)) {
+            TRY(map_anonymous(old_start + old_length, grow, attributes.protection, attributes.flags));
+            return old_start;
+        }
+        if (!may_move)
+            return ENOMEM;
+        new_start = TRY(find_free_range(new_length, top));
+    } else {
+        if (new_start < m_lowest || new_start + new_length > m_highest)
+            return EINVAL;
+        TRY(unmap(new_start, new_length));
+    }
+    size_t index = lower_bound(new_start);
+    TRY(insert(index, Region { new_start, new_start + new_length, attributes.protection, attributes.flags }));
+    uint64_t kept = old_length < new_length ? old_length : new_length;
+    TRY(move_pages(old_start, new_start, kept, attributes.protection));
+    TRY(unmap(old_start, old_length));
+    merge_around(lower_bound(new_start));
+    return new_start;
+}
+
+} // namespace mm
