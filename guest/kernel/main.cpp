@@ -14,6 +14,7 @@
 #include <linux/program_loader.h>
 #include <mm/heap.h>
 #include <platform/platform.h>
+#include <vdso/vdso.h>
 
 extern "C" size_t strlen(const char*);
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -105,6 +106,7 @@ void main()
     if (boot.magic != uabi::BOOT_MAGIC || boot.abi_version != uabi::UNIKIT_ABI_VERSION)
         panic("monitor and kernel disagree on the ABI version");
     log_step("boot");
+    vdso::start_clock();
     initialize_memory();
     log_step("memory ready");
 
@@ -157,6 +159,9 @@ void main()
     uint64_t stack_bottom = USER_STACK_TOP - USER_STACK_SIZE;
     if (space.map_anonymous(stack_bottom, USER_STACK_SIZE, platform::ProtRead | platform::ProtWrite).is_error())
         fail_to_start(uabi::ExitKind::OutOfMemory, "no memory for the program's stack");
+    auto vdso = vdso::map_into(space);
+    if (vdso.is_error())
+        fail_to_start(uabi::ExitKind::OutOfMemory, "no memory for the vDSO");
     linux::AuxiliaryEntry auxiliary[] = {
         { linux::AT_PHDR, loaded.value().program_headers },
         { linux::AT_PHENT, 56 },
@@ -174,6 +179,7 @@ void main()
         { linux::AT_HWCAP2, platform::hwcap2() },
         { linux::AT_CLKTCK, 100 },
         { linux::AT_MINSIGSTKSZ, platform::minimum_signal_stack_size() },
+        { linux::AT_SYSINFO_EHDR, vdso.value() },
     };
     linux::StackContents contents {
         arguments.argv, arguments.argc, arguments.envp, arguments.envc,

@@ -1,10 +1,12 @@
 // exit_group, the id calls, arch_prctl, rlimits, scheduler affinity, umask, getrusage, times.
 #include <hv/hypercall.h>
+#include <linux/clock.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
 #include <platform/platform.h>
+#include <vdso/vdso.h>
 
 extern "C" size_t strlen(const char*);
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -141,24 +143,38 @@ SyscallResult sys_umask(SyscallArguments& a)
     return old;
 }
 
-// int getrusage(int who, struct rusage *usage);  FIXME: CPU times once the scheduler counts them.
+// int getrusage(int who, struct rusage *usage);
+// CPU time is all user time: the kernel's own work for a program is a small part of it.
 SyscallResult sys_getrusage(SyscallArguments& a)
 {
+    constexpr int RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;
     int who = static_cast<int>(a[0]);
-    if (who != 0 && who != -1 && who != 1)
+    int64_t cpu_ns;
+    if (who == RUSAGE_SELF)
+        cpu_ns = process_cpu_time_ns();
+    else if (who == RUSAGE_THREAD)
+        cpu_ns = sched::cpu_time(current_thread());
+    else if (who == RUSAGE_CHILDREN)
+        cpu_ns = 0; // FIXME: no child processes until issue 6
+    else
         return EINVAL;
-    uint64_t usage[18] = {};
+    // ru_utime, ru_stime (struct timeval each), then 14 longs; ru_maxrss (KiB) is the first.
+    int64_t usage[18] = {};
+    usage[0] = cpu_ns / NANOSECONDS;
+    usage[1] = cpu_ns % NANOSECONDS / 1000;
     TRY(copy_to_user(a[1], usage, sizeof(usage)));
     return 0;
 }
 
 // clock_t times(struct tms *buf);
+// In ticks of AT_CLKTCK (100 Hz): user time as for getrusage, no system or children's time.
 SyscallResult sys_times(SyscallArguments& a)
 {
-    uint64_t times[4] = {};
+    constexpr int64_t NS_PER_TICK = NANOSECONDS / 100;
+    int64_t times[4] = { process_cpu_time_ns() / NS_PER_TICK, 0, 0, 0 };
     if (a[0])
         TRY(copy_to_user(a[0], times, sizeof(times)));
-    return platform::clock_ns(1) / 10000000; // clock ticks (100 Hz)
+    return vdso::monotonic_ns() / NS_PER_TICK;
 }
 
 } // namespace linux

@@ -87,6 +87,7 @@ alignas(16) char g_signal_stack[256 * 1024];
 uint64_t g_ram_size;
 uint64_t g_hwcap2;
 uint64_t g_minimum_signal_stack_size = 2048;
+int64_t g_coarse_resolution_ns = 4000000;
 
 [[noreturn]] void die()
 {
@@ -202,6 +203,12 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     if (host::syscall6(host::TimerCreate, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<uint64_t>(&event), reinterpret_cast<uint64_t>(&g_timer_id)) != 0)
         fail("timer_create failed");
 
+    // The host's tick, which the coarse clocks report as their resolution (asked now: the
+    // sandbox below does not allow clock_getres).
+    int64_t resolution[2] = {};
+    if (host::syscall6(host::ClockGetres, 5 /* CLOCK_REALTIME_COARSE */, reinterpret_cast<uint64_t>(resolution)) == 0)
+        g_coarse_resolution_ns = resolution[0] * 1000000000 + resolution[1];
+
     // From here on, a syscall from anywhere but the kernel's text traps into the kernel.
     uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
     uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
@@ -274,6 +281,8 @@ int64_t clock_ns(int clock)
     host::syscall6(host::ClockGettime, clock, reinterpret_cast<uint64_t>(timespec));
     return timespec[0] * 1000000000 + timespec[1];
 }
+
+int64_t coarse_clock_resolution_ns() { return g_coarse_resolution_ns; }
 
 void sleep_ns(int64_t nanoseconds)
 {

@@ -20,6 +20,8 @@ struct Timespec {
 
 // The clock's value in ns, or EINVAL for an unknown clock.
 lib::ErrorOr<int64_t> clock_now(int clock);
+// The CPU time of the current process, ns: its live threads and those that exited.
+int64_t process_cpu_time_ns();
 // A struct timespec duration from the program, in ns (EINVAL if malformed; saturates).
 lib::ErrorOr<int64_t> read_duration(UserAddress);
 

@@ -29,6 +29,8 @@ int64_t hypercall(uabi::Hypercall number, uabi::Gpa request);
 
 // Nanoseconds on the host's CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1) clocks.
 int64_t clock_ns(int clock);
+// The resolution of the host's CLOCK_REALTIME_COARSE (its tick), ns.
+int64_t coarse_clock_resolution_ns();
 void sleep_ns(int64_t nanoseconds);
 // The timer interrupt: once, at `deadline` on CLOCK_MONOTONIC (INT64_MAX: never), the platform
 // calls sched::timer_interrupt and leaves the trap through sched::leave_trap.
