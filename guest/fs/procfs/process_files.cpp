@@ -5,6 +5,7 @@
 #include <kernel/layout.h>
 #include <linux/process.h>
 #include <platform/platform.h>
+#include <vdso/vdso.h>
 
 namespace fs {
 
@@ -34,8 +35,15 @@ void append_boot_strings(TextBuffer& out, size_t first, size_t count)
 }
 
 // The process's name as Linux keeps it: the executable's basename, at most 15 bytes.
+// The process's name is its main thread's (prctl PR_SET_NAME changes it), as Linux's comm.
 void process_name(char (&name)[COMM_LENGTH])
 {
+    static_assert(COMM_LENGTH == 16);
+    const linux::Thread* main = linux::find_thread(1);
+    if (main) {
+        linux::thread_name(*main, name);
+        return;
+    }
     const char* path = linux::current_process().executable;
     const char* base = path;
     for (const char* p = path; *p; ++p)
@@ -148,6 +156,10 @@ lib::ErrorOr<void> generate_maps(ProcFs&, TextBuffer& out)
             (region.protection & platform::ProtRead) ? 'r' : '-', (region.protection & platform::ProtWrite) ? 'w' : '-',
             (region.protection & platform::ProtExec) ? 'x' : '-', uint64_t(0));
         const char* name = is_heap(region) ? "[heap]" : is_stack(region) ? "[stack]" : nullptr;
+        if (region.start == vdso::vvar_address())
+            name = "[vvar]";
+        else if (region.start == vdso::vdso_address())
+            name = "[vdso]";
         if (name) {
             constexpr size_t PAD_TO = 25 + sizeof(void*) * 6 - 1;
             while (!out.failed() && out.length() - line_start < PAD_TO)

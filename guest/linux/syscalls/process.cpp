@@ -16,24 +16,56 @@ namespace linux {
 namespace {
 
 constexpr int ARCH_SET_GS = 0x1001, ARCH_SET_FS = 0x1002, ARCH_GET_FS = 0x1003, ARCH_GET_GS = 0x1004;
-constexpr int RLIMIT_STACK = 3, RLIMIT_NOFILE = 7, RLIMIT_COUNT = 16;
+constexpr int RLIMIT_STACK = 3, RLIMIT_CORE = 4, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_MSGQUEUE = 12,
+              RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14, RLIMIT_COUNT = 16;
 constexpr uint64_t RLIM_INFINITY = ~0ull;
+constexpr uint64_t NR_OPEN = 1024 * 1024; // fs.nr_open: the most RLIMIT_NOFILE may be
 constexpr int PID = 1;
 
 struct ResourceLimit {
     uint64_t current, maximum;
 };
 
+// Linux's defaults for init (INIT_RLIMITS); RLIMIT_NOFILE lives in the descriptor table.
+// FIXME: only RLIMIT_NOFILE is enforced; the others are remembered and reported.
+ResourceLimit g_limits[RLIMIT_COUNT];
+bool g_limits_ready;
+
+ResourceLimit& limit_slot(int resource)
+{
+    if (!g_limits_ready) {
+        for (auto& limit : g_limits)
+            limit = { RLIM_INFINITY, RLIM_INFINITY };
+        g_limits[RLIMIT_STACK] = { kernel::USER_STACK_SIZE, RLIM_INFINITY };
+        g_limits[RLIMIT_CORE] = { 0, RLIM_INFINITY };
+        g_limits[RLIMIT_MEMLOCK] = { 8 * 1024 * 1024, 8 * 1024 * 1024 };
+        g_limits[RLIMIT_MSGQUEUE] = { 819200, 819200 };
+        g_limits[RLIMIT_NICE] = { 0, 0 };
+        g_limits[RLIMIT_RTPRIO] = { 0, 0 };
+        g_limits_ready = true;
+    }
+    return g_limits[resource];
+}
+
 ResourceLimit limit_of(int resource)
 {
-    switch (resource) {
-    case RLIMIT_STACK:
-        return { kernel::USER_STACK_SIZE, RLIM_INFINITY };
-    case RLIMIT_NOFILE:
+    if (resource == RLIMIT_NOFILE)
         return { current_process().files.soft_limit(), current_process().files.hard_limit() };
-    default:
-        return { RLIM_INFINITY, RLIM_INFINITY };
+    return limit_slot(resource);
+}
+
+// Root may raise hard limits too (CAP_SYS_RESOURCE), but not RLIMIT_NOFILE past nr_open.
+lib::ErrorOr<void> set_limit(int resource, ResourceLimit wanted)
+{
+    if (wanted.current > wanted.maximum)
+        return EINVAL;
+    if (resource == RLIMIT_NOFILE) {
+        if (wanted.maximum > NR_OPEN)
+            return EPERM;
+        return current_process().files.set_limits(wanted.current, wanted.maximum);
     }
+    limit_slot(resource) = wanted;
+    return {};
 }
 
 } // namespace
@@ -48,9 +80,26 @@ SyscallResult sys_getuid(SyscallArguments&) { return 0; }
 SyscallResult sys_geteuid(SyscallArguments&) { return 0; }
 SyscallResult sys_getgid(SyscallArguments&) { return 0; }
 SyscallResult sys_getegid(SyscallArguments&) { return 0; }
-// Root inside the guest may become anyone; nothing outside changes.
+// Root inside the guest may become anyone; nothing outside changes, and every id still
+// reads as root. FIXME: remember the ids a program sets.
 SyscallResult sys_setuid(SyscallArguments&) { return 0; }
 SyscallResult sys_setgid(SyscallArguments&) { return 0; }
+SyscallResult sys_setreuid(SyscallArguments&) { return 0; }
+SyscallResult sys_setregid(SyscallArguments&) { return 0; }
+SyscallResult sys_setresuid(SyscallArguments&) { return 0; }
+SyscallResult sys_setresgid(SyscallArguments&) { return 0; }
+// int setfsuid(uid_t fsuid);  Returns the previous one.
+SyscallResult sys_setfsuid(SyscallArguments&) { return 0; }
+SyscallResult sys_setfsgid(SyscallArguments&) { return 0; }
+
+// int getresuid(uid_t *ruid, uid_t *euid, uid_t *suid);
+SyscallResult sys_getresuid(SyscallArguments& a)
+{
+    for (int i = 0; i < 3; ++i)
+        TRY(write_user(a[i], uint32_t(0)));
+    return 0;
+}
+SyscallResult sys_getresgid(SyscallArguments& a) { return sys_getresuid(a); }
 
 // int setpgid(pid_t pid, pid_t pgid);
 SyscallResult sys_setpgid(SyscallArguments& a)
@@ -98,14 +147,8 @@ SyscallResult sys_prlimit64(SyscallArguments& a)
     if (resource < 0 || resource >= RLIMIT_COUNT)
         return EINVAL;
     ResourceLimit old = limit_of(resource);
-    if (a[2]) {
-        auto wanted = TRY(read_user<ResourceLimit>(a[2]));
-        if (wanted.current > wanted.maximum)
-            return EINVAL;
-        // FIXME: only RLIMIT_NOFILE is enforced; other new limits are accepted.
-        if (resource == RLIMIT_NOFILE)
-            TRY(current_process().files.set_limits(wanted.current, wanted.maximum));
-    }
+    if (a[2])
+        TRY(set_limit(resource, TRY(read_user<ResourceLimit>(a[2]))));
     if (a[3])
         TRY(write_user(a[3], old));
     return 0;
@@ -118,6 +161,16 @@ SyscallResult sys_getrlimit(SyscallArguments& a)
     if (resource < 0 || resource >= RLIMIT_COUNT)
         return EINVAL;
     TRY(write_user(a[1], limit_of(resource)));
+    return 0;
+}
+
+// int setrlimit(int resource, const struct rlimit *rlim);
+SyscallResult sys_setrlimit(SyscallArguments& a)
+{
+    int resource = static_cast<int>(a[0]);
+    if (resource < 0 || resource >= RLIMIT_COUNT)
+        return EINVAL;
+    TRY(set_limit(resource, TRY(read_user<ResourceLimit>(a[1]))));
     return 0;
 }
 

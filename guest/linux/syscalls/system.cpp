@@ -4,7 +4,9 @@
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
+#include <kernel/memory.h>
 #include <platform/platform.h>
+#include <vdso/vdso.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
 
@@ -20,7 +22,8 @@ void copy_field(char (&field)[65], const char* text, size_t limit = 64)
     field[i] = '\0';
 }
 
-constexpr uint64_t GETRANDOM_FLAGS = 1 | 2 | 4; // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE
+constexpr uint64_t GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
+constexpr uint64_t GETRANDOM_MAX = 0x7ffff000; // Linux's MAX_RW_COUNT
 
 } // namespace
 
@@ -54,27 +57,41 @@ SyscallResult sys_sysinfo(SyscallArguments& a)
         char reserved[4];
     } info {};
     static_assert(sizeof(info) == 112);
-    info.uptime = platform::clock_ns(1) / 1000000000;
+    info.uptime = vdso::monotonic_ns() / 1000000000; // CLOCK_BOOTTIME, as Linux
     info.totalram = platform::ram_size();
-    info.freeram = platform::ram_size() / 2; // FIXME: report the frame allocator's count
-    info.procs = 1;
+    info.freeram = kernel::frame_allocator().free_frames() * mm::FrameAllocator::FRAME_SIZE;
+    for (const Thread* thread = current_process().threads; thread; thread = thread->next_in_process)
+        ++info.procs; // Linux counts tasks, so threads
     info.mem_unit = 1;
     TRY(write_user(a[0], info));
     return 0;
 }
 
 // ssize_t getrandom(void *buf, size_t buflen, unsigned int flags);
+// Bytes from the host's getrandom, a bounce buffer at a time. The host's pool is initialised
+// long before a guest starts, so no flag ever makes this wait.
 SyscallResult sys_getrandom(SyscallArguments& a)
 {
-    if (a[2] & ~GETRANDOM_FLAGS)
+    uint64_t flags = a[2];
+    if ((flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE)) || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
         return EINVAL;
-    uint64_t length = a[1] < uabi::BOUNCE_BUFFER_SIZE ? a[1] : uabi::BOUNCE_BUFFER_SIZE;
+    uint64_t length = a[1] < GETRANDOM_MAX ? a[1] : GETRANDOM_MAX;
     if (!is_user_range(a[0], length))
         return EFAULT;
-    uabi::RandomRequest request { uabi::BOUNCE_BUFFER_GPA, length };
-    TRY(hv::result_of(hv::call(uabi::Hypercall::Random, request)));
-    TRY(copy_to_user(a[0], hv::physical(uabi::BOUNCE_BUFFER_GPA), length));
-    return static_cast<int64_t>(length);
+    uint64_t done = 0;
+    while (done < length) {
+        uint64_t chunk = length - done < uabi::BOUNCE_BUFFER_SIZE ? length - done : uabi::BOUNCE_BUFFER_SIZE;
+        uabi::RandomRequest request { uabi::BOUNCE_BUFFER_GPA, chunk };
+        auto got = hv::result_of(hv::call(uabi::Hypercall::Random, request));
+        auto copied = got.is_error() ? lib::ErrorOr<void>(lib::Error(got.error())) : copy_to_user(a[0] + done, hv::physical(uabi::BOUNCE_BUFFER_GPA), chunk);
+        if (copied.is_error()) {
+            if (done)
+                break;
+            return lib::Error(copied.error());
+        }
+        done += chunk;
+    }
+    return static_cast<int64_t>(done);
 }
 
 } // namespace linux

@@ -64,6 +64,7 @@ SyscallResult create_thread(const CloneRequest& request)
     thread->fs_base = (flags & CLONE_SETTLS) ? request.tls : parent.fs_base;
     thread->gs_base = parent.gs_base;
     thread->signal_mask = parent.signal_mask;
+    memcpy(thread->name, parent.name, sizeof(thread->name));
     thread->tid = allocate_tid();
     uint32_t tid = static_cast<uint32_t>(thread->tid);
     if (((flags & CLONE_PARENT_SETTID) && write_user(request.parent_tid, tid).is_error()) ||

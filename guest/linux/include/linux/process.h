@@ -40,6 +40,7 @@ struct Process {
 struct Thread : sched::Task {
     Process* process { nullptr };
     int tid { 0 };
+    char name[16] {}; // prctl(PR_SET_NAME), inherited by new threads; empty: the program's name
     Thread* next_in_process { nullptr };
     uint64_t clear_child_tid { 0 };   // set_tid_address, CLONE_CHILD_CLEARTID
     uint64_t robust_list { 0 };       // set_robust_list
@@ -52,6 +53,8 @@ struct Thread : sched::Task {
 };
 
 Process& current_process();
+// The thread's name (prctl PR_GET_NAME, /proc/PID/comm): PR_SET_NAME's, or the program's.
+void thread_name(const Thread&, char (&name)[16]);
 Thread& current_thread();
 Thread* find_thread(int tid);
 // The thread the program starts in (tid 1, the process id), made current at boot.

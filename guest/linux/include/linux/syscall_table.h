@@ -123,17 +123,17 @@
     S(110, getppid, "") \
     S(111, getpgrp, "") \
     U(112, setsid) \
-    U(113, setreuid) \
-    U(114, setregid) \
+    S(113, setreuid, "dd") \
+    S(114, setregid, "dd") \
     U(115, getgroups) \
     U(116, setgroups) \
-    U(117, setresuid) \
-    U(118, getresuid) \
-    U(119, setresgid) \
-    U(120, getresgid) \
+    S(117, setresuid, "ddd") \
+    S(118, getresuid, "ppp") \
+    S(119, setresgid, "ddd") \
+    S(120, getresgid, "ppp") \
     S(121, getpgid, "d") \
-    U(122, setfsuid) \
-    U(123, setfsgid) \
+    S(122, setfsuid, "d") \
+    S(123, setfsgid, "d") \
     S(124, getsid, "d") \
     U(125, capget) \
     U(126, capset) \
@@ -145,7 +145,7 @@
     S(132, utime, "sp") \
     S(133, mknod, "sxx") \
     U(134, uselib) \
-    U(135, personality) \
+    S(135, personality, "x") \
     U(136, ustat) \
     S(137, statfs, "sp") \
     S(138, fstatfs, "fp") \
@@ -167,10 +167,10 @@
     U(154, modify_ldt) \
     U(155, pivot_root) \
     U(156, _sysctl) \
-    U(157, prctl) \
+    S(157, prctl, "dxxxx") \
     S(158, arch_prctl, "xx") \
     U(159, adjtimex) \
-    U(160, setrlimit) \
+    S(160, setrlimit, "dp") \
     U(161, chroot) \
     S(162, sync, "") \
     U(163, acct) \
