@@ -185,8 +185,19 @@ lib::ErrorOr<void> AddressSpace::protect(uint64_t start, uint64_t length, int pr
     if (!page_aligned(start) || start + length < start)
         return EINVAL;
     uint64_t end = start + round_up(length);
-    if (!is_covered(start, end))
+    // As Linux: the mapped pages up to the first hole change, then ENOMEM.
+    uint64_t covered_end = start;
+    while (covered_end < end) {
+        const Region* region = find(covered_end);
+        if (!region)
+            break;
+        covered_end = region->end;
+    }
+    if (covered_end == start)
         return ENOMEM;
+    bool hole = covered_end < end;
+    if (hole)
+        end = covered_end;
     TRY(split_at(start));
     TRY(split_at(end));
     size_t index = lower_bound(start);
@@ -202,6 +213,8 @@ lib::ErrorOr<void> AddressSpace::protect(uint64_t start, uint64_t length, int pr
         merge_around(i);
     if (first > 0 && first - 1 < m_count)
         merge_around(first - 1);
+    if (hole)
+        return ENOMEM;
     return {};
 }
 

@@ -12,6 +12,8 @@ constexpr int PROT_READ = 1, PROT_WRITE = 2, PROT_EXEC = 4;
 // How far below a MAP_GROWSDOWN region a fault may land and still grow it (Linux allows up
 // to the stack rlimit; 8 MiB is its default).
 constexpr uint64_t GROWSDOWN_REACH = 8 * 1024 * 1024;
+// And how far it must stay from the region below (Linux's stack_guard_gap, 256 pages).
+constexpr uint64_t GROWSDOWN_GUARD_GAP = 256 * PAGE_SIZE;
 
 bool page_aligned(uint64_t value) { return (value & (PAGE_SIZE - 1)) == 0; }
 uint64_t round_up(uint64_t value) { return (value + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
@@ -154,7 +156,7 @@ FaultResult AddressSpace::handle_fault(uint64_t va, Access access)
         // Just below a region that grows down (and not into the region below it)?
         if (index == m_count || !(m_regions[index].flags & RegionGrowsDown) || m_regions[index].start - page > GROWSDOWN_REACH)
             return FaultResult::Unmapped;
-        if (index > 0 && m_regions[index - 1].end > page)
+        if (index > 0 && m_regions[index - 1].end + GROWSDOWN_GUARD_GAP > page)
             return FaultResult::Unmapped;
         m_regions[index].start = page;
     }

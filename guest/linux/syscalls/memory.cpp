@@ -187,8 +187,10 @@ SyscallResult sys_madvise(SyscallArguments& a)
 SyscallResult sys_mincore(SyscallArguments& a)
 {
     uint64_t start = a[0], length = page_round_up(a[1]);
-    if ((start & (PAGE_SIZE - 1)) || !is_user_range(start, length))
+    if (start & (PAGE_SIZE - 1))
         return EINVAL;
+    if (!is_user_range(start, length))
+        return ENOMEM;
     mm::AddressSpace& space = linux::space();
     for (uint64_t va = start; va < start + length;) {
         if (!space.find(va))

@@ -71,7 +71,7 @@ public:
     lib::ErrorOr<void> populate(uint64_t start, uint64_t length);
     // Unmapped holes inside the range are fine, as with Linux munmap.
     lib::ErrorOr<void> unmap(uint64_t start, uint64_t length);
-    // Every page in the range must be mapped (ENOMEM otherwise, as Linux).
+    // ENOMEM at the first unmapped page, the pages before it changed (as Linux).
     lib::ErrorOr<void> protect(uint64_t start, uint64_t length, int protection);
     // MADV_DONTNEED: private anonymous pages in the range read as zero afterwards and their
     // frames go back to the allocator. ENOMEM if part of the range is not mapped.
