@@ -3,6 +3,7 @@
 #include <vfs/clock.h>
 #include <vfs/open_file.h>
 #include <vfs/pipe.h>
+#include <vfs/wait.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
 
@@ -38,16 +39,12 @@ lib::RefPtr<Pipe> Pipe::create()
 
 Pipe::~Pipe() { lib::deallocate(m_buffer); }
 
-lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length, bool non_blocking)
+lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length)
 {
     if (length == 0)
         return 0;
-    if (m_used == 0) {
-        if (writers == 0)
-            return 0;
-        (void)non_blocking;
-        return EAGAIN; // FIXME: block until a writer writes (issues 5, 6)
-    }
+    if (m_used == 0)
+        return writers == 0 ? lib::ErrorOr<size_t>(0) : lib::ErrorOr<size_t>(EAGAIN);
     size_t count = length < m_used ? length : m_used;
     for (size_t done = 0; done < count;) {
         size_t run = m_capacity - m_head;
@@ -58,10 +55,11 @@ lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length, bool non_blocking)
         done += run;
     }
     m_used -= count;
+    notify_state_change();
     return count;
 }
 
-lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length, bool non_blocking)
+lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length)
 {
     if (readers == 0)
         return EPIPE;
@@ -69,10 +67,8 @@ lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length, bool non_blo
         return 0;
     size_t room = m_capacity - m_used;
     // Writes of up to PIPE_BUF bytes are atomic: all or nothing.
-    if (room == 0 || (length <= ATOMIC_WRITE && room < length)) {
-        (void)non_blocking;
-        return EAGAIN; // FIXME: block until a reader reads (issues 5, 6)
-    }
+    if (room == 0 || (length <= ATOMIC_WRITE && room < length))
+        return EAGAIN;
     size_t count = length < room ? length : room;
     size_t tail = (m_head + m_used) % m_capacity;
     for (size_t done = 0; done < count;) {
@@ -84,6 +80,7 @@ lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length, bool non_blo
         done += run;
     }
     m_used += count;
+    notify_state_change();
     return count;
 }
 
@@ -98,7 +95,7 @@ lib::ErrorOr<size_t> Pipe::set_capacity(size_t bytes)
     if (!buffer)
         return ENOMEM;
     size_t count = m_used;
-    TRY(read(buffer, count, true));
+    TRY(read(buffer, count));
     lib::deallocate(m_buffer);
     m_buffer = buffer;
     m_capacity = capacity;
@@ -126,21 +123,23 @@ lib::ErrorOr<size_t> PipeEnd::read(uint64_t, void* buffer, size_t length)
 {
     if (!m_reads)
         return EBADF;
-    return m_pipe->read(buffer, length, m_non_blocking);
+    return m_pipe->read(buffer, length);
 }
 
 lib::ErrorOr<size_t> PipeEnd::write(uint64_t, const void* buffer, size_t length)
 {
     if (!m_writes)
         return EBADF;
-    return m_pipe->write(buffer, length, m_non_blocking);
+    return m_pipe->write(buffer, length);
 }
 
-lib::ErrorOr<void> PipeEnd::open(uint32_t flags)
+lib::ErrorOr<void> PipeEnd::open(uint32_t)
 {
-    m_non_blocking = flags & NonBlocking;
     m_pipe->writers += m_writes;
     m_pipe->readers += m_reads;
+    m_pipe->writer_opens += m_writes;
+    m_pipe->reader_opens += m_reads;
+    notify_state_change();
     return {};
 }
 
@@ -148,6 +147,7 @@ void PipeEnd::close()
 {
     m_pipe->writers -= m_writes;
     m_pipe->readers -= m_reads;
+    notify_state_change();
 }
 
 uint32_t PipeEnd::poll_events()

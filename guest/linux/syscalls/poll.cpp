@@ -1,6 +1,10 @@
-// poll, ppoll, select, pselect6. FIXME: nothing can wake a sleeping poll yet (no scheduler,
-// one thread); a poll with nothing ready sleeps out its timeout, and an endless one returns 0.
+// poll, ppoll, select, pselect6. With nothing ready the thread sleeps until some file changes
+// state, the timeout passes or a signal comes (EINTR), and each time it wakes the call runs
+// again: it looks at its files afresh and keeps its first deadline.
+// FIXME: the signal masks of ppoll and pselect6 are not applied while they wait.
+#include <linux/clock.h>
 #include <linux/file_syscalls.h>
+#include <linux/io_wait.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <platform/platform.h>
@@ -12,7 +16,6 @@ namespace {
 constexpr int16_t POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
 constexpr int16_t POLLRDNORM = 0x40, POLLWRNORM = 0x100;
 constexpr size_t MAX_POLL = 1024;
-constexpr int64_t NANOSECONDS = 1000000000;
 
 struct PollFd {
     int32_t fd;
@@ -46,24 +49,42 @@ int scan(size_t count)
     return ready;
 }
 
-// Nothing ready: wait out the timeout (ns; < 0 forever), then look again.
-int wait_and_scan(size_t count, int64_t timeout)
+// When a call with `timeout` (ns; < 0 forever) that found nothing ready gives up: its
+// CLOCK_MONOTONIC deadline, kept across the runs of one call.
+int64_t deadline_of(int64_t timeout)
 {
-    int ready = scan(count);
-    if (ready || timeout == 0)
-        return ready;
-    if (timeout > 0)
-        platform::sleep_ns(timeout);
-    return scan(count);
+    if (timeout < 0)
+        return sched::NO_DEADLINE;
+    return sched::deadline_after(timeout);
 }
 
-SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout)
+bool expired(int64_t deadline) { return deadline != sched::NO_DEADLINE && platform::clock_ns(CLOCK_MONOTONIC) >= deadline; }
+
+// Writes what is left of the timeout back as a struct timespec (divisor 1) or timeval (1000),
+// as Linux does for ppoll, select and pselect6.
+lib::ErrorOr<void> write_remaining(UserAddress address, int64_t deadline, int64_t divisor)
+{
+    if (!address || deadline == sched::NO_DEADLINE)
+        return {};
+    int64_t left = deadline - platform::clock_ns(CLOCK_MONOTONIC);
+    if (left < 0)
+        left = 0;
+    int64_t value[2] = { left / NANOSECONDS, left % NANOSECONDS / divisor };
+    TRY(copy_to_user(address, value, sizeof(value)));
+    return {};
+}
+
+SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAddress timeout_out = 0)
 {
     if (count > MAX_POLL)
         return EINVAL;
     TRY(copy_from_user(g_poll, fds, count * sizeof(PollFd)));
-    int ready = wait_and_scan(count, timeout);
+    int ready = scan(count);
+    int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
+    if (!ready && timeout != 0 && !expired(deadline))
+        return wait_for_state_change(deadline);
     TRY(copy_to_user(fds, g_poll, count * sizeof(PollFd)));
+    TRY(write_remaining(timeout_out, deadline, 1));
     return ready;
 }
 
@@ -79,7 +100,8 @@ lib::ErrorOr<int64_t> timeout_from_timespec(UserAddress address)
 }
 
 // select's three bitmaps become poll entries and back.
-SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set, UserAddress except_set, int64_t timeout)
+SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set, UserAddress except_set, int64_t timeout,
+    UserAddress timeout_out, int64_t divisor)
 {
     if (count < 0 || count > static_cast<int>(MAX_POLL))
         return EINVAL;
@@ -101,7 +123,7 @@ SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set,
         if (events)
             g_poll[entries++] = { fd, events, 0 };
     }
-    wait_and_scan(entries, timeout);
+    scan(entries);
     uint64_t results[3][MAX_POLL / 64] {};
     int ready = 0;
     for (size_t i = 0; i < entries; ++i) {
@@ -117,6 +139,10 @@ SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set,
         results[2][fd / 64] |= uint64_t(except) << (fd % 64);
         ready += in + out + except;
     }
+    int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
+    if (!ready && timeout != 0 && !expired(deadline))
+        return wait_for_state_change(deadline);
+    TRY(write_remaining(timeout_out, deadline, divisor));
     for (int s = 0; s < 3; ++s)
         if (addresses[s])
             TRY(copy_to_user(addresses[s], results[s], bytes));
@@ -136,7 +162,7 @@ SyscallResult sys_poll(SyscallArguments& a)
 SyscallResult sys_ppoll(SyscallArguments& a)
 {
     int64_t timeout = TRY(timeout_from_timespec(a[2]));
-    return poll_fds(a[0], a[1], timeout);
+    return poll_fds(a[0], a[1], timeout, a[2]);
 }
 
 // int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);
@@ -150,14 +176,14 @@ SyscallResult sys_select(SyscallArguments& a)
             return EINVAL;
         timeout = value[0] * NANOSECONDS + value[1] * 1000;
     }
-    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout);
+    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout, a[4], 1000);
 }
 
 // int pselect6(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timespec *timeout, void *sigmask);
 SyscallResult sys_pselect6(SyscallArguments& a)
 {
     int64_t timeout = TRY(timeout_from_timespec(a[4]));
-    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout);
+    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout, a[4], 1);
 }
 
 } // namespace linux

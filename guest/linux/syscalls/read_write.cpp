@@ -1,8 +1,11 @@
 // read, write, readv, writev, pread64, pwrite64, preadv, pwritev, preadv2, pwritev2, lseek,
-// sendfile, copy_file_range, splice.
+// sendfile, copy_file_range, splice. A read or write that would block (an empty or full pipe,
+// an eventfd at zero) sleeps until the file changes state and runs again, unless O_NONBLOCK.
 #include <linux/file_syscalls.h>
+#include <linux/io_wait.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <vfs/pipe.h>
 
 namespace linux {
 
@@ -16,6 +19,79 @@ struct IoVector {
 };
 
 IoVector g_vectors[IOV_MAX];
+
+// A blocking write is not done until all its bytes are in (a pipe reader makes room bit by
+// bit), but a syscall that sleeps runs again from the start: what earlier runs wrote is kept
+// here, one record per sleeping writer.
+struct WriteInProgress {
+    const sched::Task* task;
+    uint64_t fd;
+    UserAddress buffer;
+    size_t length;
+    size_t done;
+};
+
+constexpr size_t MAX_WRITERS = 64;
+WriteInProgress g_writes[MAX_WRITERS];
+
+// How much of this write an earlier run did; forgets the current thread's record.
+size_t resume_write(uint64_t fd, UserAddress buffer, size_t length)
+{
+    const sched::Task& task = sched::current();
+    for (auto& write : g_writes) {
+        if (write.task != &task)
+            continue;
+        size_t done = task.restarted && write.fd == fd && write.buffer == buffer && write.length == length ? write.done : 0;
+        write = {};
+        return done;
+    }
+    return 0;
+}
+
+// Sleeps until the pipe has room, remembering `done`; false when there is no record to spare.
+bool save_write(uint64_t fd, UserAddress buffer, size_t length, size_t done)
+{
+    for (auto& write : g_writes) {
+        if (!write.task) {
+            write = { &sched::current(), fd, buffer, length, done };
+            return true;
+        }
+    }
+    return false;
+}
+
+// read and write of the file offset, sleeping while they would block.
+// FIXME: a signal that interrupts a blocking write after some bytes went in gives EINTR, not
+// the count of those bytes as on Linux.
+SyscallResult transfer(bool writing, uint64_t fd, UserAddress buffer, size_t length)
+{
+    auto file = TRY(file_for(fd));
+    if (!writing) {
+        auto got = read_to_user(*file, buffer, length, -1);
+        if (got.is_error() && should_wait(*file, lib::Error(got.error())))
+            return wait_for_state_change();
+        if (got.is_error())
+            return lib::Error(got.error());
+        return static_cast<int64_t>(got.value());
+    }
+    size_t done = resume_write(fd, buffer, length);
+    do {
+        auto put = write_from_user(*file, buffer + done, length - done, -1);
+        if (put.is_error()) {
+            if (should_wait(*file, lib::Error(put.error())) && save_write(fd, buffer, length, done))
+                return wait_for_state_change();
+            if (done)
+                break;
+            return lib::Error(put.error());
+        }
+        done += put.value();
+        // Only a pipe takes the rest of a short write later; elsewhere (a full disk, an
+        // eventfd's 8 bytes) a short write ends the call.
+        if (put.value() == 0 || (file->flags() & vfs::NonBlocking) || !vfs::as_pipe_end(file->vnode()))
+            break;
+    } while (done < length);
+    return static_cast<int64_t>(done);
+}
 
 lib::ErrorOr<int> read_vectors(UserAddress address, uint64_t count)
 {
@@ -53,8 +129,14 @@ SyscallResult vectored(bool writing, uint64_t fd, UserAddress vectors, uint64_t 
         int64_t at = offset < 0 ? -1 : offset + total;
         auto moved = writing ? write_from_user(*file, g_vectors[i].base, g_vectors[i].length, at)
                              : read_to_user(*file, g_vectors[i].base, g_vectors[i].length, at);
-        if (moved.is_error())
-            return total ? SyscallResult(total) : SyscallResult(lib::Error(moved.error()));
+        if (moved.is_error()) {
+            if (total)
+                return total;
+            // FIXME: a blocking writev that fills the pipe part way returns a short count.
+            if (offset < 0 && should_wait(*file, lib::Error(moved.error())))
+                return wait_for_state_change();
+            return lib::Error(moved.error());
+        }
         total += static_cast<int64_t>(moved.value());
         if (moved.value() < g_vectors[i].length)
             break;
@@ -111,18 +193,10 @@ SyscallResult copy_between(uint64_t in_fd, UserAddress in_offset, uint64_t out_f
 } // namespace
 
 // ssize_t read(int fd, void *buf, size_t count);
-SyscallResult sys_read(SyscallArguments& a)
-{
-    auto file = TRY(file_for(a[0]));
-    return static_cast<int64_t>(TRY(read_to_user(*file, a[1], a[2], -1)));
-}
+SyscallResult sys_read(SyscallArguments& a) { return transfer(false, a[0], a[1], a[2]); }
 
 // ssize_t write(int fd, const void *buf, size_t count);
-SyscallResult sys_write(SyscallArguments& a)
-{
-    auto file = TRY(file_for(a[0]));
-    return static_cast<int64_t>(TRY(write_from_user(*file, a[1], a[2], -1)));
-}
+SyscallResult sys_write(SyscallArguments& a) { return transfer(true, a[0], a[1], a[2]); }
 
 // ssize_t pread64(int fd, void *buf, size_t count, off_t offset);
 SyscallResult sys_pread64(SyscallArguments& a)

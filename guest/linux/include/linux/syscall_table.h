@@ -46,9 +46,9 @@
     S(33, dup2, "ff") \
     S(34, pause, "") \
     S(35, nanosleep, "pp") \
-    U(36, getitimer) \
-    U(37, alarm) \
-    U(38, setitimer) \
+    S(36, getitimer, "dp") \
+    S(37, alarm, "u") \
+    S(38, setitimer, "dpp") \
     S(39, getpid, "") \
     S(40, sendfile, "ffpu") \
     U(41, socket) \
@@ -232,11 +232,11 @@
     U(219, restart_syscall) \
     U(220, semtimedop) \
     U(221, fadvise64) \
-    U(222, timer_create) \
-    U(223, timer_settime) \
-    U(224, timer_gettime) \
-    U(225, timer_getoverrun) \
-    U(226, timer_delete) \
+    S(222, timer_create, "dpp") \
+    S(223, timer_settime, "ddpp") \
+    S(224, timer_gettime, "dp") \
+    S(225, timer_getoverrun, "d") \
+    S(226, timer_delete, "d") \
     U(227, clock_settime) \
     S(228, clock_gettime, "dp") \
     S(229, clock_getres, "dp") \

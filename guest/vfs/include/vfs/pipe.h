@@ -1,7 +1,7 @@
 // Pipes: a 64 KiB ring buffer with a read end and a write end, each a vnode that open file
 // descriptions hold. Named pipes (FIFOs) share one Pipe among everyone who opens them.
-// FIXME: until the scheduler can block threads (issues 5 and 6), an operation that would
-// block returns EAGAIN instead.
+// An operation that would block returns EAGAIN; the syscall layer sleeps on it unless the file
+// is O_NONBLOCK, and every change that may end such a wait is announced through vfs/wait.h.
 #pragma once
 
 #include <lib/error_or.h>
@@ -19,9 +19,11 @@ public:
     static lib::RefPtr<Pipe> create();
     ~Pipe();
 
-    lib::ErrorOr<size_t> read(void* buffer, size_t length, bool non_blocking);
-    // EPIPE when nobody can read (the caller raises SIGPIPE).
-    lib::ErrorOr<size_t> write(const void* buffer, size_t length, bool non_blocking);
+    // EAGAIN when empty while someone can still write.
+    lib::ErrorOr<size_t> read(void* buffer, size_t length);
+    // EPIPE when nobody can read (the caller raises SIGPIPE); EAGAIN when full, or when a
+    // write of up to PIPE_BUF bytes does not fit whole.
+    lib::ErrorOr<size_t> write(const void* buffer, size_t length);
     size_t available() const { return m_used; }
     size_t capacity() const { return m_capacity; }
     size_t room() const { return m_capacity - m_used; }
@@ -30,6 +32,12 @@ public:
 
     uint32_t readers { 0 };
     uint32_t writers { 0 };
+    // For FIFO opens, which wait for the other side: how many times each side has opened,
+    // and how many openers are waiting (they count as present for the other side).
+    uint64_t reader_opens { 0 };
+    uint64_t writer_opens { 0 };
+    uint32_t waiting_readers { 0 };
+    uint32_t waiting_writers { 0 };
     uint64_t inode { 0 };
 
 private:
@@ -55,14 +63,12 @@ public:
     lib::ErrorOr<int64_t> readable_bytes() override { return static_cast<int64_t>(m_pipe->available()); }
     FileSystem& file_system() override;
 
-    void set_non_blocking(bool value) { m_non_blocking = value; }
     Pipe& pipe() { return *m_pipe; }
 
 private:
     lib::RefPtr<Pipe> m_pipe;
     bool m_reads;
     bool m_writes;
-    bool m_non_blocking { false };
 };
 
 // Both ends of a new anonymous pipe.

@@ -1,0 +1,26 @@
+// Sleeping until a file changes state: blocking reads and writes of pipes, eventfds and
+// timerfds, FIFO opens, poll and select. Every waiter sleeps on one queue and every change
+// (vfs::notify_state_change) wakes them all to look again: simple, and cheap enough for the
+// handful of threads a unikernel runs.
+#pragma once
+
+#include <lib/error_or.h>
+#include <sched/scheduler.h>
+#include <stdint.h>
+#include <vfs/open_file.h>
+
+namespace linux {
+
+// Puts the current thread to sleep until some file changes state or `deadline`
+// (CLOCK_MONOTONIC ns, or sched::NO_DEADLINE) passes; either way its syscall then runs again
+// from the start (see sched::deadline_after for keeping the deadline). Returns sched::BLOCKED.
+lib::Error wait_for_state_change(int64_t deadline = sched::NO_DEADLINE);
+
+// Whether `error` from a read or write of `file` means "sleep, then try again": EAGAIN on a
+// file without O_NONBLOCK. (Vnodes return EAGAIN only when they will announce the change.)
+bool should_wait(const vfs::OpenFile& file, lib::Error error);
+
+// Whether the current thread is sleeping in (or restarting from) wait_for_state_change.
+bool is_waiting_for_state_change(const sched::Task&);
+
+} // namespace linux
