@@ -1,0 +1,24 @@
+// Fuzz target: hostfs I/O: HostRead, HostWrite, HostReadDirectory on handles found with HostRoot and HostLookup.
+#include "fuzz/hypercall_fuzzer.h"
+
+static constexpr uabi::Hypercall s_hypercalls[] = {
+    uabi::Hypercall::HostRoot,
+    uabi::Hypercall::HostLookup,
+    uabi::Hypercall::HostRead,
+    uabi::Hypercall::HostWrite,
+    uabi::Hypercall::HostReadDirectory,
+    uabi::Hypercall::HostRelease,
+};
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    fuzz::initialize();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    static const fuzz::TargetSpec spec { s_hypercalls, true };
+    fuzz::run_input(spec, data, size);
+    return 0;
+}

@@ -1,0 +1,30 @@
+// Fuzz target: hostfs changes: create, truncate, mkdir, symlink, link, unlink, rmdir, rename, set attributes.
+#include "fuzz/hypercall_fuzzer.h"
+
+static constexpr uabi::Hypercall s_hypercalls[] = {
+    uabi::Hypercall::HostRoot,
+    uabi::Hypercall::HostLookup,
+    uabi::Hypercall::HostCreate,
+    uabi::Hypercall::HostTruncate,
+    uabi::Hypercall::HostMakeDirectory,
+    uabi::Hypercall::HostMakeSymlink,
+    uabi::Hypercall::HostLink,
+    uabi::Hypercall::HostUnlink,
+    uabi::Hypercall::HostRemoveDirectory,
+    uabi::Hypercall::HostRename,
+    uabi::Hypercall::HostSetAttributes,
+    uabi::Hypercall::HostRelease,
+};
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    fuzz::initialize();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    static const fuzz::TargetSpec spec { s_hypercalls, true };
+    fuzz::run_input(spec, data, size);
+    return 0;
+}

@@ -1,0 +1,21 @@
+// Fuzz target: the Exit, Panic and BootPhase hypercalls: any kind, status, signal, unterminated messages.
+#include "fuzz/hypercall_fuzzer.h"
+
+static constexpr uabi::Hypercall s_hypercalls[] = {
+    uabi::Hypercall::Exit,
+    uabi::Hypercall::Panic,
+    uabi::Hypercall::BootPhase,
+};
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    fuzz::initialize();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    static const fuzz::TargetSpec spec { s_hypercalls, false };
+    fuzz::run_input(spec, data, size);
+    return 0;
+}

@@ -1,0 +1,36 @@
+// Fuzz target: the Wait hypercall: any watch set and deadline (deadlines are cut to 1 ms: a guest may sleep for ever).
+#include "fuzz/hypercall_fuzzer.h"
+
+#include <time.h>
+
+static constexpr uabi::Hypercall s_hypercalls[] = {
+    uabi::Hypercall::Wait,
+};
+
+// A deadline more than 1 ms ahead becomes 1 ms ahead, so the target never sleeps long.
+static void cut_deadline(const host::GuestMemory& memory, uabi::Gpa gpa)
+{
+    auto request = memory.read<uabi::WaitRequest>(gpa);
+    if (!request)
+        return;
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    int64_t soon = static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec + 1'000'000;
+    if (request->deadline > soon) {
+        request->deadline = soon;
+        memory.write(gpa, *request);
+    }
+}
+
+extern "C" int LLVMFuzzerInitialize(int*, char***)
+{
+    fuzz::initialize();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    static const fuzz::TargetSpec spec { s_hypercalls, false, cut_deadline };
+    fuzz::run_input(spec, data, size);
+    return 0;
+}
