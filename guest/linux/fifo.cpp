@@ -63,11 +63,12 @@ void forget(Opener& opener)
     opener = {};
 }
 
-// Drops the records of openers that no longer wait (their open ended with EINTR).
+// Drops the records of openers that no longer wait (their open ended with EINTR): neither
+// asleep nor woken to run their open again.
 void forget_stale_openers(const sched::Task& current)
 {
     for (auto& opener : g_openers)
-        if (opener.task && opener.task != &current && !is_waiting_for_state_change(*opener.task))
+        if (opener.task && opener.task != &current && !is_waiting_for_state_change(*opener.task) && !opener.task->restarted)
             forget(opener);
 }
 

@@ -44,7 +44,7 @@ lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length)
     if (length == 0)
         return 0;
     if (m_used == 0)
-        return writers == 0 ? lib::ErrorOr<size_t>(0) : lib::ErrorOr<size_t>(EAGAIN);
+        return has_writers() ? lib::ErrorOr<size_t>(EAGAIN) : lib::ErrorOr<size_t>(0);
     size_t count = length < m_used ? length : m_used;
     for (size_t done = 0; done < count;) {
         size_t run = m_capacity - m_head;
@@ -61,7 +61,7 @@ lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length)
 
 lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length)
 {
-    if (readers == 0)
+    if (!has_readers())
         return EPIPE;
     if (length == 0)
         return 0;
@@ -155,13 +155,13 @@ uint32_t PipeEnd::poll_events()
     constexpr uint32_t POLLIN = 1, POLLOUT = 4, POLLERR = 8, POLLHUP = 16;
     uint32_t events = 0;
     // Writable once PIPE_BUF bytes fit; with no reader a write would fail at once.
-    if (m_writes && (m_pipe->room() >= Pipe::ATOMIC_WRITE || m_pipe->readers == 0))
+    if (m_writes && (m_pipe->room() >= Pipe::ATOMIC_WRITE || !m_pipe->has_readers()))
         events |= POLLOUT;
-    if (m_writes && m_pipe->readers == 0)
+    if (m_writes && !m_pipe->has_readers())
         events |= POLLERR;
     if (m_reads && m_pipe->available())
         events |= POLLIN;
-    if (m_reads && m_pipe->writers == 0)
+    if (m_reads && !m_pipe->has_writers())
         events |= POLLHUP;
     return events;
 }

@@ -27,6 +27,10 @@ public:
     size_t available() const { return m_used; }
     size_t capacity() const { return m_capacity; }
     size_t room() const { return m_capacity - m_used; }
+    // Someone can read or write: an open end, or a FIFO opener waiting for the other side
+    // (which will be open by the time it runs again).
+    bool has_readers() const { return readers || waiting_readers; }
+    bool has_writers() const { return writers || waiting_writers; }
     // F_SETPIPE_SZ: at least a page, rounded up to pages; EBUSY if the data would not fit.
     lib::ErrorOr<size_t> set_capacity(size_t bytes);
 
