@@ -64,6 +64,8 @@ static int run_command(std::span<const std::string> args, const timespec& start)
     config.trace = options.trace;
     config.stats = options.stats;
     config.log_level = options.log_level;
+    config.timeout_ns = options.timeout_ns;
+    config.seccomp = options.seccomp;
     config.monitor_start = start;
     try {
         return host::create_platform(config)->run();

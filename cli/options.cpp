@@ -139,6 +139,48 @@ std::vector<std::string> guest_environment(const std::vector<std::string>& env_o
     return environment;
 }
 
+std::optional<uint64_t> parse_duration(std::string_view text)
+{
+    // A decimal number with at most 9 fractional digits, then an optional unit.
+    size_t index = 0;
+    uint64_t whole = 0;
+    bool digits = false;
+    for (; index < text.size() && text[index] >= '0' && text[index] <= '9'; ++index, digits = true) {
+        if (whole > 100'000'000)
+            return std::nullopt;
+        whole = whole * 10 + static_cast<uint64_t>(text[index] - '0');
+    }
+    uint64_t fraction = 0, scale = 1'000'000'000;
+    if (index < text.size() && text[index] == '.') {
+        for (++index; index < text.size() && text[index] >= '0' && text[index] <= '9'; ++index, digits = true) {
+            if (scale == 1)
+                return std::nullopt;
+            scale /= 10;
+            fraction += static_cast<uint64_t>(text[index] - '0') * scale;
+        }
+    }
+    if (!digits)
+        return std::nullopt;
+    std::string_view unit = text.substr(index);
+    uint64_t unit_ns;
+    if (unit.empty() || unit == "s")
+        unit_ns = 1'000'000'000;
+    else if (unit == "ms")
+        unit_ns = 1'000'000;
+    else if (unit == "m")
+        unit_ns = 60'000'000'000;
+    else if (unit == "h")
+        unit_ns = 3'600'000'000'000;
+    else
+        return std::nullopt;
+    // whole <= 10^9 and fraction < 10^9: exact in 128 bits, then bounded to a year.
+    unsigned __int128 total = static_cast<unsigned __int128>(whole) * unit_ns
+        + static_cast<unsigned __int128>(fraction) * unit_ns / 1'000'000'000;
+    if (total == 0 || total > static_cast<unsigned __int128>(366) * 24 * 3'600'000'000'000)
+        return std::nullopt;
+    return static_cast<uint64_t>(total);
+}
+
 RunOptions parse_run_options(std::span<const std::string> args)
 {
     RunOptions options;
@@ -198,6 +240,14 @@ RunOptions parse_run_options(std::span<const std::string> args)
             options.trace = flag();
         } else if (name == "--stats") {
             options.stats = flag();
+        } else if (name == "--timeout") {
+            std::string duration = value();
+            auto parsed = parse_duration(duration);
+            if (!parsed)
+                throw UsageError("--timeout " + duration + ": not a duration (e.g. 30, 30s, 500ms, 5m, 1h)");
+            options.timeout_ns = *parsed;
+        } else if (name == "--no-seccomp") {
+            options.seccomp = !flag();
         } else if (name == "--log-level") {
             std::string level = value();
             auto parsed = parse_log_level(level);

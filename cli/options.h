@@ -51,6 +51,8 @@ struct RunOptions {
     bool stats = false;
     uabi::LogLevel log_level = uabi::LogLevel::Error;
     std::vector<VolumeOption> volumes; // -v, in order
+    uint64_t timeout_ns = 0;           // --timeout; 0: none
+    bool seccomp = true;               // --no-seccomp clears it
     std::string rootfs;
     std::vector<std::string> program; // PROGRAM then its arguments, verbatim
 };
@@ -67,6 +69,9 @@ uint64_t parse_memory(std::string_view option, std::string_view text);
 
 // "-v HOST:GUEST[:ro|:rw]" (option is "-v" or "--volume" for messages). Throws UsageError.
 VolumeOption parse_volume(std::string_view option, std::string_view spec);
+
+// "90", "90s", "1500ms", "2m", "1h", "1.5s": nanoseconds, nullopt for garbage, 0 or over a year.
+std::optional<uint64_t> parse_duration(std::string_view text);
 
 std::optional<uabi::LogLevel> parse_log_level(std::string_view text);
 

@@ -42,13 +42,18 @@ Options:
                          durations and peak memory use on stderr
       --log-level LEVEL  guest kernel diagnostics on stderr: error, warn, info
                          or debug (default error)
+      --timeout DURATION stop the VM after DURATION of wall-clock time (30,
+                         30s, 500ms, 5m, 1h) and exit 124
+      --no-seccomp       do not confine the monitor with its seccomp
+                         allow-list (for debugging the monitor only)
   -h, --help             show this help
 
 The guest environment holds only PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:
 /usr/bin:/sbin:/bin, HOME=/ and what -e sets.
 
-Exit status: the program's; 128+N if it was killed by signal N; 125 if unikit
-itself failed; 126 if PROGRAM cannot be executed; 127 if it was not found.
+Exit status: the program's; 128+N if it was killed by signal N (or unikit was,
+by SIGINT, SIGTERM or SIGHUP); 124 if --timeout expired; 125 if unikit itself
+failed; 126 if PROGRAM cannot be executed; 127 if it was not found.
 )";
 
 } // namespace cli

@@ -1,8 +1,12 @@
-// The monitor's signal policy: ignore SIGPIPE; on SIGINT/SIGTERM/SIGHUP kill the guest and exit 128+N.
+// The monitor's signal policy: ignore SIGPIPE; on SIGINT/SIGTERM/SIGHUP kill the guest and exit
+// 128+N; when the --timeout timer (SIGALRM) fires, kill the guest, say so and exit 124.
 #include "host/monitor_signals.h"
 
 #include <atomic>
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,15 +17,34 @@ static_assert(std::atomic<pid_t>::is_always_lock_free);
 
 static constexpr int s_terminating[] = { SIGINT, SIGTERM, SIGHUP };
 
-// Async-signal-safe: kill, waitpid and _exit only.
-static void on_terminating_signal(int signal)
+// The line the timeout prints, formatted before the timer is armed.
+static char s_timeout_line[128];
+
+// Async-signal-safe: kill and waitpid only.
+static void kill_guest()
 {
     pid_t pid = s_guest_pid.exchange(0);
     if (pid > 0) {
         kill(pid, SIGKILL);
         while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) { }
     }
+}
+
+// Async-signal-safe: kill, waitpid and _exit only.
+static void on_terminating_signal(int signal)
+{
+    kill_guest();
     _exit(128 + signal);
+}
+
+// Async-signal-safe: kill, waitpid, write and _exit only. The monitor may be anywhere, even
+// blocked writing the guest's output to a stdout nobody reads.
+static void on_timeout(int)
+{
+    kill_guest();
+    ssize_t ignored = write(STDERR_FILENO, s_timeout_line, strlen(s_timeout_line));
+    (void)ignored;
+    _exit(EXIT_TIMED_OUT);
 }
 
 void install_monitor_signal_handlers()
@@ -34,6 +57,25 @@ void install_monitor_signal_handlers()
     sigfillset(&action.sa_mask);
     for (int signal : s_terminating)
         sigaction(signal, &action, nullptr);
+    action.sa_handler = on_timeout;
+    sigaction(SIGALRM, &action, nullptr);
+}
+
+void arm_monitor_timeout(uint64_t timeout_ns)
+{
+    if (timeout_ns == 0)
+        return;
+    unsigned long long seconds = timeout_ns / 1'000'000'000, milliseconds = timeout_ns / 1'000'000 % 1000;
+    if (milliseconds == 0)
+        snprintf(s_timeout_line, sizeof(s_timeout_line), "unikit: timed out after %llus; the VM was stopped\n", seconds);
+    else
+        snprintf(s_timeout_line, sizeof(s_timeout_line), "unikit: timed out after %llu.%03llus; the VM was stopped\n", seconds, milliseconds);
+    itimerval timer {};
+    timer.it_value.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
+    timer.it_value.tv_usec = static_cast<suseconds_t>(timeout_ns % 1'000'000'000 / 1000);
+    if (timer.it_value.tv_sec == 0 && timer.it_value.tv_usec == 0)
+        timer.it_value.tv_usec = 1;
+    setitimer(ITIMER_REAL, &timer, nullptr);
 }
 
 void set_guest_pid_for_signals(pid_t pid)
@@ -47,6 +89,7 @@ sigset_t terminating_signals()
     sigemptyset(&set);
     for (int signal : s_terminating)
         sigaddset(&set, signal);
+    sigaddset(&set, SIGALRM);
     return set;
 }
 

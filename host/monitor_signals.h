@@ -1,18 +1,26 @@
-// The monitor's signal policy: ignore SIGPIPE; on SIGINT/SIGTERM/SIGHUP kill the guest and exit 128+N.
+// The monitor's signal policy: ignore SIGPIPE; on SIGINT/SIGTERM/SIGHUP kill the guest and exit
+// 128+N; on the --timeout timer kill the guest and exit EXIT_TIMED_OUT.
 #pragma once
 
 #include <signal.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 namespace host {
 
+// As timeout(1): the run took longer than --timeout.
+inline constexpr int EXIT_TIMED_OUT = 124;
+
 // Installs the handlers. Call before the guest is spawned.
 void install_monitor_signal_handlers();
+
+// Starts the --timeout wall-clock timer (SIGALRM); 0 = no timeout. After the handlers.
+void arm_monitor_timeout(uint64_t timeout_ns);
 
 // The process a terminating signal must SIGKILL and reap before the monitor exits; 0 = none.
 void set_guest_pid_for_signals(pid_t pid);
 
-// The signals whose handler kills the guest; block them around spawning it.
+// The signals whose handler kills the guest (SIGALRM too); block them around spawning it.
 sigset_t terminating_signals();
 
 } // namespace host

@@ -2,6 +2,7 @@
 #include "host/process_vm.h"
 #include "host/boot_info_writer.h"
 #include "host/hypercall_table.h"
+#include "host/monitor_seccomp.h"
 #include "host/monitor_signals.h"
 #include "host/signal_names.h"
 #include "host/vm_context.h"
@@ -138,9 +139,12 @@ int ProcessVm::run()
     write_boot_info(*m_memory, m_config);
 
     install_monitor_signal_handlers();
-    // FIXME: drop what the monitor no longer needs (a seccomp allow-list) once the guest runs.
+    arm_monitor_timeout(m_config.timeout_ns);
     spawn_kernel();
     m_stats.mark_now(VmStats::Mark::GuestSpawned);
+    // From here on the monitor only serves hypercalls and tears down: drop everything else.
+    if (m_config.seccomp)
+        install_monitor_seccomp();
 
     VmContext context { m_config, *m_memory, *this, m_stats, {}, {} };
     context.hostfs = m_hostfs.get();

@@ -25,6 +25,8 @@ struct VmConfig {
     bool trace = false;                 // --trace
     bool stats = false;                 // --stats
     uabi::LogLevel log_level = uabi::LogLevel::Error;
+    uint64_t timeout_ns = 0;            // --timeout: wall-clock limit of the run; 0 = none
+    bool seccomp = true;                // the monitor's allow-list (--no-seccomp turns it off)
     std::string kernel_path;            // empty: $UNIKIT_KERNEL, else next to the unikit binary
     timespec monitor_start {};          // CLOCK_MONOTONIC when the monitor started, for --stats
 };
