@@ -18,6 +18,7 @@ public:
     lib::ErrorOr<void> unmap(uint64_t va, uint64_t length) override { return platform::unmap(va, length); }
     lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) override { return platform::protect(va, length, protection); }
     void release_frames(uint64_t pa, uint64_t length) override { platform::release_frames(pa, length); }
+    void prefault(uint64_t va, uint64_t length, bool for_writing) override { platform::prefault(va, length, for_writing); }
 };
 
 mm::FrameAllocator g_frames;

@@ -115,6 +115,9 @@ lib::ErrorOr<void> AddressSpace::populate(uint64_t start, uint64_t length)
     uint64_t end = start + round_up(length);
     if (!page_aligned(start) || end < start || !is_covered(start, end))
         return ENOMEM;
+    // Clearly more than is left: fail before taking what there is.
+    if ((end - start) / PAGE_SIZE > m_frames.free_frames() + m_pages.present_pages())
+        return ENOMEM;
     for (uint64_t va = start; va < end;) {
         const Region* region = find(va);
         uint64_t stop = region->end < end ? region->end : end;
@@ -163,11 +166,24 @@ FaultResult AddressSpace::handle_fault(uint64_t va, Access access)
     const Region& region = m_regions[index];
     if (m_pages.lookup(va) != PageTable::NO_FRAME || !permits(region.protection, access))
         return FaultResult::Denied;
+    // A fault where the last block ended is a program streaming through memory: back twice
+    // as much each time, up to FAULT_BLOCK_MAX; any other fault starts again at FAULT_BLOCK.
+    uint64_t size = FAULT_BLOCK;
     uint64_t block = va & ~(FAULT_BLOCK - 1);
+    if (page == m_last_fault_end) {
+        size = m_fault_block < FAULT_BLOCK_MAX ? m_fault_block * 2 : FAULT_BLOCK_MAX;
+        block = page;
+    }
     uint64_t from = block > region.start ? block : region.start;
-    uint64_t to = block + FAULT_BLOCK < region.end ? block + FAULT_BLOCK : region.end;
-    if (back_range(from, to, region.protection).is_error() && back_range(page, page + PAGE_SIZE, region.protection).is_error())
-        return FaultResult::OutOfMemory;
+    uint64_t to = block + size < region.end ? block + size : region.end;
+    m_fault_block = size;
+    m_last_fault_end = to;
+    if (back_range(from, to, region.protection).is_error()) {
+        if (back_range(page, page + PAGE_SIZE, region.protection).is_error())
+            return FaultResult::OutOfMemory;
+        return FaultResult::Resolved;
+    }
+    m_mapper.prefault(from, to - from, region.protection & PROT_WRITE);
     return FaultResult::Resolved;
 }
 

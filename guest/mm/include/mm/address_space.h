@@ -20,6 +20,9 @@ public:
     virtual lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) = 0;
     // The frames' contents are dead: they must read as zero when next handed out.
     virtual void release_frames(uint64_t pa, uint64_t length) = 0;
+    // A hint: the program is about to touch [va, va+length), so make it present now rather
+    // than a machine fault a page.
+    virtual void prefault(uint64_t, uint64_t, bool /* for_writing */) {}
 
 protected:
     ~PageMapper() = default;
@@ -50,9 +53,11 @@ enum class FaultResult {
 
 class AddressSpace {
 public:
-    // Bytes backed by one fault: 64 KiB keeps the program's faults few while touching little
-    // memory it may never use (see guest/linux/page_fault.cpp for the measurements).
+    // Bytes backed by one fault: 64 KiB, doubling up to 2 MiB while a program streams through
+    // memory (each fault where the last block ended). Few faults, and little memory backed
+    // that is never used (see guest/linux/page_fault.cpp for the measurements).
     static constexpr uint64_t FAULT_BLOCK = 64 * 1024;
+    static constexpr uint64_t FAULT_BLOCK_MAX = 2 * 1024 * 1024;
 
     // `storage` holds the first `capacity` regions; more are allocated as needed.
     AddressSpace(PageMapper&, FrameAllocator&, Region* storage, size_t capacity, uint64_t lowest, uint64_t highest);
@@ -134,6 +139,8 @@ private:
     size_t m_capacity;
     size_t m_count { 0 };
     bool m_owns_storage { false };
+    uint64_t m_last_fault_end { 0 }; // where the last fault's block ended
+    uint64_t m_fault_block { FAULT_BLOCK };
     uint64_t m_lowest;
     uint64_t m_highest;
 };
