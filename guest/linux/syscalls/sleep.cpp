@@ -10,7 +10,11 @@ namespace linux {
 namespace {
 
 // Sleeps the calling thread until `deadline` (CLOCK_MONOTONIC); other threads run meanwhile.
-// FIXME: a signal handler interrupting the sleep gets EINTR but `rem` is not written.
+// It blocks without restart, so a signal that runs a handler ends it with EINTR, SA_RESTART or
+// not, as on Linux (see signal_delivery.cpp).
+// FIXME: `rem` is not written on EINTR: the wait ends in sched::wake from signal delivery, and
+// no code of this syscall runs after that. It needs a seam there (e.g. a per-task callback when
+// a wait is interrupted) or a restarted sleep that the resume hook lets run before the handler.
 SyscallResult sleep_until(int64_t deadline)
 {
     if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
