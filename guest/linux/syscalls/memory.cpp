@@ -2,6 +2,7 @@
 #include <kernel/layout.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
+#include <linux/shared_file_mappings.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
 #include <platform/platform.h>
@@ -83,6 +84,7 @@ SyscallResult sys_mmap(SyscallArguments& a)
         if (!space.is_free(hint, length)) {
             if (!(flags & MAP_FIXED))
                 return EEXIST;
+            forget_shared_files(space, hint, length);
             TRY(space.unmap(hint, length));
         }
         start = hint;
@@ -98,9 +100,10 @@ SyscallResult sys_mmap(SyscallArguments& a)
     if (!file) {
         TRY(space.map_anonymous(start, length, static_cast<int>(protection), region_flags));
     } else {
-        // FIXME: MAP_SHARED file mappings are private copies: writes do not reach the file.
         TRY(space.map_anonymous(start, length, platform::ProtRead | platform::ProtWrite, region_flags | mm::RegionFile));
         auto filled = fill_from_file(space, file->vnode(), start, length, offset);
+        if (!filled.is_error() && type != MAP_PRIVATE)
+            filled = add_shared_file_mapping(start, length, file, offset);
         if (!filled.is_error())
             filled = space.protect(start, length, static_cast<int>(protection));
         if (filled.is_error()) {
@@ -123,6 +126,7 @@ SyscallResult sys_munmap(SyscallArguments& a)
 {
     if (a[1] == 0 || !is_user_pages(a[0], a[1]))
         return EINVAL;
+    forget_shared_files(space(), a[0], page_round_up(a[1]));
     TRY(space().unmap(a[0], a[1]));
     return 0;
 }
@@ -153,6 +157,10 @@ SyscallResult sys_mremap(SyscallArguments& a)
     bool fixed = flags & MREMAP_FIXED;
     if (fixed && new_start < kernel::MMAP_BOTTOM)
         return EINVAL;
+    // FIXME: a moved or resized shared file mapping is written back and then stays private.
+    forget_shared_files(space(), old_start, page_round_up(old_length));
+    if (fixed)
+        forget_shared_files(space(), new_start, page_round_up(new_length));
     uint64_t result = TRY(space().remap(old_start, old_length, new_length, flags & MREMAP_MAYMOVE, fixed, new_start, kernel::MMAP_TOP));
     return static_cast<int64_t>(result);
 }
@@ -224,6 +232,7 @@ SyscallResult sys_msync(SyscallArguments& a)
             return ENOMEM;
         va = region->end;
     }
+    TRY(write_back_shared_files(space(), start, length));
     return 0;
 }
 
