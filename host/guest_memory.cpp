@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -13,7 +14,7 @@ GuestMemory::GuestMemory(uint64_t size)
     : m_size(size)
     , m_owned(true)
 {
-    m_memfd = memfd_create("unikit-ram", MFD_CLOEXEC);
+    m_memfd = memfd_create("unikit-ram", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (m_memfd < 0)
         throw VmError(std::string("cannot create guest memory: ") + strerror(errno));
     // Sparse: the file has no pages until someone touches them.
@@ -21,6 +22,13 @@ GuestMemory::GuestMemory(uint64_t size)
         int error = errno;
         close(m_memfd);
         throw VmError(std::string("cannot create guest memory: ") + strerror(error));
+    }
+    // -m, enforced by the host: the guest holds this file (its fd 4) and may fallocate it, but
+    // no one can make it larger (or smaller, under the monitor's mapping) any more.
+    if (fcntl(m_memfd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
+        int error = errno;
+        close(m_memfd);
+        throw VmError(std::string("cannot seal guest memory: ") + strerror(error));
     }
     void* base = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_NORESERVE, m_memfd, 0);
     if (base == MAP_FAILED) {

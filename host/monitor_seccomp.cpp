@@ -65,6 +65,8 @@ constexpr Rule s_rules[] = {
     // Tearing down and reporting.
     ALLOW(kill, "SIGKILL to the guest kernel (teardown, ^C, --timeout)"),
     ALLOW(wait4, "reaping the guest kernel and its rusage for --stats"),
+    ALLOW(getrusage, "--stats: the monitor's own peak memory"),
+    ALLOW(restart_syscall, "resuming a sleep interrupted by a signal"),
     ALLOW(clock_gettime, "--stats timings, Wait deadlines (when the vDSO is not used)"),
     ALLOW(clock_nanosleep, "usleep() while a dying guest finishes exiting"),
     ALLOW(nanosleep, "usleep() on older C libraries"),

@@ -1,7 +1,10 @@
 // Unit tests for host::GuestMemory, the one checked Gpa translator.
 #include "host/guest_memory.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <vector>
 
@@ -103,3 +106,25 @@ TEST(GuestMemoryRam, MemfdBackedRamIsZeroedAndShared)
 }
 
 } // namespace
+
+// -m is enforced on the host: the guest holds the memfd and may fallocate it (to release
+// frames), but it cannot grow the file past -m, by any call, nor undo the seals.
+TEST(GuestMemoryRam, MemfdCannotGrowPastItsSize)
+{
+    constexpr uint64_t SIZE = 1 << 20;
+    host::GuestMemory memory(SIZE);
+    int fd = memory.memfd();
+    EXPECT_EQ(ftruncate(fd, SIZE * 2), -1);
+    EXPECT_EQ(errno, EPERM);
+    EXPECT_EQ(fallocate(fd, 0, SIZE, 4096), -1);
+    EXPECT_EQ(errno, EPERM);
+    EXPECT_EQ(pwrite(fd, "x", 1, SIZE), -1);
+    EXPECT_EQ(errno, EPERM);
+    EXPECT_EQ(fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), -1);
+    struct stat status {};
+    ASSERT_EQ(fstat(fd, &status), 0);
+    EXPECT_EQ(static_cast<uint64_t>(status.st_size), SIZE);
+    // What the guest does to release frames still works.
+    EXPECT_EQ(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0, 4096), 0);
+    EXPECT_EQ(pwrite(fd, "x", 1, SIZE - 1), 1);
+}
