@@ -1,12 +1,63 @@
 // The console vnodes (see linux/console.h): reads and writes become Console hypercalls,
-// staged in the bounce buffer.
+// staged in the bounce buffer. Reading stdin never blocks the VM: with no input ready the
+// read says EAGAIN (the reading thread sleeps as on an empty pipe), and the kernel watches
+// stdin — in the monitor's Wait when idle, every few ms otherwise — and announces input
+// as a file state change.
 #include <hv/hypercall.h>
 #include <lib/errno_codes.h>
 #include <linux/console.h>
+#include <platform/platform.h>
+#include <sched/scheduler.h>
+#include <vfs/wait.h>
 
 namespace linux {
 
 namespace {
+
+constexpr int64_t INPUT_POLL_INTERVAL = 10'000'000; // ns, while other threads keep running
+constexpr uint32_t POLLIN = 1, POLLOUT = 4;
+
+bool g_watching_input;
+sched::Timer g_input_poll;
+
+void input_arrived()
+{
+    g_watching_input = false;
+    sched::disarm(g_input_poll);
+    vfs::notify_state_change();
+}
+
+// The scheduler's idle: wait in the monitor for input or the next deadline.
+void idle_wait(int64_t deadline)
+{
+    if (!g_watching_input) {
+        int64_t now = platform::clock_ns(1);
+        platform::sleep_ns(deadline == sched::NO_DEADLINE ? 1'000'000'000 : deadline - now);
+        return;
+    }
+    if (hv::wait(deadline, uabi::EVENT_STDIN))
+        input_arrived();
+}
+
+void poll_input(sched::Timer& timer)
+{
+    if (!g_watching_input)
+        return;
+    if (hv::wait(0, uabi::EVENT_STDIN))
+        input_arrived();
+    else
+        sched::arm(timer, platform::clock_ns(1) + INPUT_POLL_INTERVAL);
+}
+
+void watch_input()
+{
+    if (g_watching_input)
+        return;
+    g_watching_input = true;
+    sched::set_idle_wait(idle_wait);
+    g_input_poll.fire = poll_input;
+    sched::arm(g_input_poll, platform::clock_ns(1) + INPUT_POLL_INTERVAL);
+}
 
 class ConsoleFs final : public vfs::FileSystem {
 public:
@@ -39,8 +90,23 @@ public:
     {
         if (m_stream != 0)
             return EBADF;
-        size_t got = TRY(hv::console_read(buffer, length, false));
-        return got;
+        auto got = hv::console_read(buffer, length, true);
+        if (got.is_error()) {
+            if (got.error() == EAGAIN.code)
+                watch_input();
+            return lib::Error(got.error());
+        }
+        return static_cast<size_t>(got.value());
+    }
+
+    uint32_t poll_events() override
+    {
+        if (m_stream != 0)
+            return POLLOUT;
+        if (hv::wait(0, uabi::EVENT_STDIN))
+            return POLLIN;
+        watch_input();
+        return 0;
     }
 
     lib::ErrorOr<size_t> write(uint64_t, const void* buffer, size_t length) override

@@ -381,6 +381,18 @@ finish
 
 # --- stdin and big outputs ---
 
+begin "a thread waiting for stdin stops no other thread (compared with the host)"
+mkfifo "$work/late.in"
+{ sleep 1; echo late; } >"$work/late.in" &
+stdin_source="$work/late.in"
+unikit run "$rootfs" -- /bin/stdin_thread-glibc-static
+stdin_source=/dev/null
+wait
+{ sleep 1; echo late; } | chroot "$rootfs" /bin/stdin_thread-glibc-static >"$work/late.native" 2>/dev/null
+expect_status 0
+expect_stdout_file "$work/late.native"
+finish
+
 begin "stdin passes through (echo abc | busybox cat)"
 printf 'abc\n' >"$work/abc.in"
 stdin_source="$work/abc.in"
