@@ -1,12 +1,305 @@
-// Signal generation and delivery (see linux/signals.h).
-// FIXME: handlers are not run yet: a signal takes its default action or is ignored.
+// Signal generation and delivery (see linux/signals.h): pending sets per thread and per
+// process, default actions, stop and continue, and the scheduler's resume hook, which runs
+// handlers just before a thread returns to the program.
+//
+// Interrupted calls: a signal for a thread blocked in a syscall wakes it with -EINTR. A call
+// that blocked with restart (sched::block_current) runs again under SA_RESTART and ends with
+// EINTR otherwise; a call that blocked without restart always ends with EINTR when a handler
+// runs (as Linux does for nanosleep, poll, select, sigsuspend, sigtimedwait). So a syscall
+// chooses Linux's restart behaviour by how it blocks.
+#include <lib/errno_codes.h>
 #include <linux/signals.h>
 
 namespace linux {
 
-void send_signal(Process&, const SignalInfo& info) { raise_signal(info.signal); }
-void send_signal(Thread&, const SignalInfo& info) { raise_signal(info.signal); }
+namespace {
 
-void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame) { kill_program(fault.signal, fault.address, frame.rip); }
+enum class DefaultAction { Terminate, Core, Ignore, Stop, Continue };
+
+DefaultAction default_action(int signal)
+{
+    switch (signal) {
+    case SIGCHLD:
+    case SIGURG:
+    case SIGWINCH:
+        return DefaultAction::Ignore;
+    case SIGCONT:
+        return DefaultAction::Continue;
+    case SIGSTOP:
+    case SIGTSTP:
+    case SIGTTIN:
+    case SIGTTOU:
+        return DefaultAction::Stop;
+    case SIGQUIT:
+    case SIGILL:
+    case SIGTRAP:
+    case SIGABRT:
+    case SIGBUS:
+    case SIGFPE:
+    case SIGSEGV:
+    case SIGXCPU:
+    case SIGXFSZ:
+    case SIGSYS:
+        return DefaultAction::Core;
+    default:
+        return DefaultAction::Terminate;
+    }
+}
+
+constexpr uint64_t STOP_SIGNALS = signal_bit(SIGSTOP) | signal_bit(SIGTSTP) | signal_bit(SIGTTIN) | signal_bit(SIGTTOU);
+// Taken before any other pending signal, as Linux does.
+constexpr uint64_t SYNCHRONOUS = signal_bit(SIGSEGV) | signal_bit(SIGBUS) | signal_bit(SIGILL) | signal_bit(SIGTRAP) | signal_bit(SIGFPE) | signal_bit(SIGSYS);
+
+// A stopped thread resumes at this address, which faults at once (nothing is mapped at 0);
+// deliver_fault then puts it to sleep on g_stopped until SIGCONT.
+constexpr uint64_t PARK_ADDRESS = 0;
+sched::WaitQueue g_stopped;
+bool g_hook_installed;
+
+void on_resume(sched::Task&, kernel::TrapFrame&, sched::ExtendedState);
+
+void install_hook()
+{
+    if (!g_hook_installed) {
+        sched::set_resume_hook(on_resume);
+        g_hook_installed = true;
+    }
+}
+
+bool default_is(const SignalAction& action, int signal, DefaultAction what) { return action.handler == SIG_DFL && default_action(signal) == what; }
+
+bool is_fatal(const Process& process, int signal)
+{
+    const SignalAction& action = process.signal_actions[signal];
+    return default_is(action, signal, DefaultAction::Terminate) || default_is(action, signal, DefaultAction::Core);
+}
+
+bool wants(const Thread& thread, int signal)
+{
+    if (thread.state == sched::TaskState::Dead)
+        return false;
+    return !(thread.signal_mask & signal_bit(signal)) || (thread.waited_signals & signal_bit(signal));
+}
+
+void discard(Process& process, uint64_t signals)
+{
+    process.pending_signals &= ~signals;
+    for (Thread* thread = process.threads; thread; thread = thread->next_in_process)
+        thread->pending_signals &= ~signals;
+}
+
+void add_pending(uint64_t& pending, SignalInfo* infos, const SignalInfo& info)
+{
+    // A signal already pending is not queued again. FIXME: Linux queues every instance of a
+    // real-time signal; here they coalesce like standard ones.
+    if (pending & signal_bit(info.signal))
+        return;
+    pending |= signal_bit(info.signal);
+    infos[info.signal] = info;
+}
+
+// Wakes `thread` from a blocking call (see the top of this file).
+void interrupt(Thread& thread)
+{
+    if (!thread.parked && sched::is_blocked(thread))
+        sched::wake(thread, -static_cast<int64_t>(EINTR.code));
+}
+
+// What every new signal does first: SIGKILL kills, SIGCONT continues, a stop cancels a
+// pending SIGCONT and a SIGCONT the pending stops.
+void generate(Process& process, int signal)
+{
+    install_hook();
+    if (signal == SIGKILL)
+        kill_program(SIGKILL);
+    if (signal == SIGCONT) {
+        discard(process, STOP_SIGNALS);
+        if (process.stopped) {
+            process.stopped = false;
+            g_stopped.wake_all(0);
+        }
+    } else if (STOP_SIGNALS & signal_bit(signal)) {
+        discard(process, signal_bit(SIGCONT));
+    }
+}
+
+// Where a thread with the registers `frame` goes while the process is stopped.
+void park(Thread& thread, kernel::TrapFrame& frame)
+{
+    thread.parked_frame = frame;
+    thread.parked = true;
+    frame.rip = PARK_ADDRESS;
+}
+
+int lowest(uint64_t signals)
+{
+    uint64_t synchronous = signals & SYNCHRONOUS;
+    return __builtin_ctzll(synchronous ? synchronous : signals) + 1;
+}
+
+// Runs every deliverable signal's handler (each frame on top of the last, the way Linux
+// nests them) or its default action. Called with the registers the thread resumes with.
+void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState fpu)
+{
+    auto& thread = static_cast<Thread&>(task);
+    Process& process = *thread.process;
+    if (thread.parked) {
+        // FIXME: a wait that was to restart restarts even if the handler lacks SA_RESTART.
+        frame = thread.parked_frame;
+        thread.parked = false;
+    }
+    if (process.stopped) {
+        park(thread, frame);
+        return;
+    }
+    bool restarting = task.wake_kind == sched::Task::Wake::Restart;
+    // A thread restarting rt_sigtimedwait takes the signals it waits for there.
+    uint64_t waited = restarting ? thread.waited_signals : 0;
+    thread.waited_signals = 0;
+    for (int round = 0; round <= SIGNAL_COUNT; ++round) {
+        uint64_t deliverable = pending_signals(thread) & ~thread.signal_mask & ~waited;
+        if (!deliverable)
+            break;
+        SignalInfo info = take_pending(thread, deliverable);
+        int signal = info.signal;
+        SignalAction& action = process.signal_actions[signal];
+        if (action.handler == SIG_IGN)
+            continue;
+        if (action.handler == SIG_DFL) {
+            switch (default_action(signal)) {
+            case DefaultAction::Ignore:
+            case DefaultAction::Continue:
+                continue;
+            case DefaultAction::Stop:
+                process.stopped = true;
+                park(thread, frame);
+                return;
+            case DefaultAction::Terminate:
+            case DefaultAction::Core:
+                kill_program(signal);
+            }
+        }
+        if (restarting) {
+            restarting = false;
+            if (waited || !(action.flags & SA_RESTART)) {
+                frame.rip += 2; // past the `syscall` again
+                frame.rax = static_cast<uint64_t>(-static_cast<int64_t>(EINTR.code));
+            }
+        }
+        uint64_t old_mask = thread.restore_signal_mask ? thread.saved_signal_mask : thread.signal_mask;
+        thread.restore_signal_mask = false;
+        SignalAction taken = action;
+        if (action.flags & SA_RESETHAND)
+            action.handler = SIG_DFL;
+        // As Linux: a frame that does not fit on the stack kills the program with SIGSEGV.
+        if (!push_signal_frame(thread, frame, fpu, info, taken, old_mask))
+            kill_program(SIGSEGV);
+        uint64_t blocked = thread.signal_mask | taken.mask | ((taken.flags & SA_NODEFER) ? 0 : signal_bit(signal));
+        thread.signal_mask = blocked & ~UNBLOCKABLE;
+        task.restarted = false;
+    }
+    if (thread.restore_signal_mask) {
+        thread.signal_mask = thread.saved_signal_mask;
+        thread.restore_signal_mask = false;
+    }
+}
+
+} // namespace
+
+bool is_ignored(const Process& process, int signal)
+{
+    const SignalAction& action = process.signal_actions[signal];
+    return action.handler == SIG_IGN || default_is(action, signal, DefaultAction::Ignore) || default_is(action, signal, DefaultAction::Continue);
+}
+
+uint64_t pending_signals(const Thread& thread) { return thread.pending_signals | thread.process->pending_signals; }
+
+SignalInfo take_pending(Thread& thread, uint64_t set)
+{
+    uint64_t* pending = &thread.pending_signals;
+    SignalInfo* infos = thread.pending_info;
+    if (!(*pending & set)) {
+        pending = &thread.process->pending_signals;
+        infos = thread.process->pending_info;
+    }
+    if (!(*pending & set))
+        return {};
+    int signal = lowest(*pending & set);
+    *pending &= ~signal_bit(signal);
+    return infos[signal];
+}
+
+void discard_ignored(Process& process, int signal)
+{
+    if (is_ignored(process, signal))
+        discard(process, signal_bit(signal));
+}
+
+void send_signal(Thread& thread, const SignalInfo& info)
+{
+    Process& process = *thread.process;
+    int signal = info.signal;
+    generate(process, signal);
+    bool blocked = !wants(thread, signal);
+    if (!blocked && is_ignored(process, signal))
+        return;
+    if (!blocked && is_fatal(process, signal))
+        kill_program(signal);
+    if (!blocked && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
+        process.stopped = true; // every thread stops when it next resumes
+        return;
+    }
+    add_pending(thread.pending_signals, thread.pending_info, info);
+    if (!blocked)
+        interrupt(thread);
+}
+
+void send_signal(Process& process, const SignalInfo& info)
+{
+    int signal = info.signal;
+    generate(process, signal);
+    // As Linux: the main thread if it takes the signal, else the first thread that does.
+    Thread* target = find_thread(PROGRAM_PID);
+    if (!target || !wants(*target, signal)) {
+        target = nullptr;
+        for (Thread* thread = process.threads; thread && !target; thread = thread->next_in_process) {
+            if (wants(*thread, signal))
+                target = thread;
+        }
+    }
+    if (target && is_ignored(process, signal))
+        return;
+    if (target && is_fatal(process, signal))
+        kill_program(signal);
+    if (target && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
+        process.stopped = true;
+        return;
+    }
+    add_pending(process.pending_signals, process.pending_info, info);
+    if (target)
+        interrupt(*target);
+}
+
+void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame)
+{
+    Thread& thread = current_thread();
+    Process& process = *thread.process;
+    if (thread.parked && frame.rip == PARK_ADDRESS) {
+        if (process.stopped) {
+            (void)sched::block_current(&g_stopped, sched::NO_DEADLINE, 0, false);
+        } else {
+            frame = thread.parked_frame;
+            thread.parked = false;
+        }
+        return;
+    }
+    // A fault the program blocks or does not handle kills it, as on Linux.
+    const SignalAction& action = process.signal_actions[fault.signal];
+    if ((thread.signal_mask & signal_bit(fault.signal)) || action.handler == SIG_DFL || action.handler == SIG_IGN)
+        kill_program(fault.signal, fault.address, frame.rip);
+    install_hook();
+    thread.pending_signals |= signal_bit(fault.signal);
+    thread.pending_info[fault.signal] = { fault.signal, fault.code, 0, 0, fault.address };
+}
 
 } // namespace linux

@@ -22,6 +22,15 @@ static_assert(sizeof(SignalAction) == 32);
 
 inline constexpr int SIGNAL_COUNT = 64;
 
+// What the handler's siginfo_t says (the fields the kernel fills in); see linux/signals.h.
+struct SignalInfo {
+    int signal { 0 };
+    int code { 0 };     // si_code: SI_USER (0), SI_TKILL (-6), SI_TIMER (-2), SEGV_MAPERR (1)...
+    int error { 0 };    // si_errno
+    int pid { 0 };      // si_pid (kill), or the timer id (SI_TIMER)
+    uint64_t address { 0 }; // si_addr (faults), or si_value (SI_QUEUE, SI_TIMER)
+};
+
 struct Process {
     mm::AddressSpace* address_space { nullptr };
     FdTable files;
@@ -32,6 +41,8 @@ struct Process {
     uint64_t program_break { 0 };
     SignalAction signal_actions[SIGNAL_COUNT + 1] {};
     uint64_t pending_signals { 0 }; // sent to the process, for any thread that does not block them
+    SignalInfo pending_info[SIGNAL_COUNT + 1] {};
+    bool stopped { false }; // by SIGSTOP and friends, until SIGCONT
     uint64_t syscall_traps { 0 };
     struct Thread* threads { nullptr }; // linked through Thread::next_in_process
     int64_t exited_threads_cpu_ns { 0 };
@@ -46,7 +57,14 @@ struct Thread : sched::Task {
     uint64_t robust_list { 0 };       // set_robust_list
     uint64_t signal_mask { 0 };
     uint64_t pending_signals { 0 };   // sent to this thread
+    SignalInfo pending_info[SIGNAL_COUNT + 1] {};
     uint64_t alternate_stack[3] { 0, 2, 0 }; // ss_sp, ss_flags (SS_DISABLE), ss_size
+    // rt_sigsuspend: the mask to put back once the handler is set up (or the call returns).
+    uint64_t saved_signal_mask { 0 };
+    bool restore_signal_mask { false };
+    uint64_t waited_signals { 0 }; // while in rt_sigtimedwait
+    bool parked { false };         // stopped: parked_frame is where it resumes
+    kernel::TrapFrame parked_frame {};
     // While in a futex wait: what it waits on.
     uint64_t futex_address { 0 };
     uint32_t futex_bitset { 0 };
@@ -69,8 +87,7 @@ void exit_thread(int status);
 // Ends the program (and the VM): exit status, or death by signal.
 [[noreturn]] void exit_program(int status);
 [[noreturn]] void kill_program(int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
-// A signal for the program: its default action, or nothing if it is ignored.
-// FIXME: issue 5 runs the program's handlers.
+// A signal from the kernel for the current thread (SIGPIPE): see linux/signals.h.
 void raise_signal(int signal);
 
 } // namespace linux
