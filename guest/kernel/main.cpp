@@ -14,6 +14,7 @@
 #include <linux/program_loader.h>
 #include <mm/heap.h>
 #include <platform/platform.h>
+#include <sched/scheduler.h>
 #include <vdso/vdso.h>
 
 extern "C" size_t strlen(const char*);
@@ -107,6 +108,7 @@ void main()
         panic("monitor and kernel disagree on the ABI version");
     log_step("boot");
     vdso::start_clock();
+    sched::set_clock(vdso::monotonic_ns); // the TSC: no host call at each task switch
     initialize_memory();
     log_step("memory ready");
 

@@ -23,6 +23,10 @@ int64_t g_armed = NO_DEADLINE; // what the platform timer is set to
 bool g_timer_pending;
 uint64_t g_loaded_fs_base, g_loaded_gs_base; // what the CPU has now
 bool g_yield;
+bool g_idled; // the last idle_until_runnable slept
+
+int64_t host_monotonic() { return platform::clock_ns(MONOTONIC); }
+int64_t (*g_clock)() = host_monotonic;
 ResumeHook g_resume_hook;
 kernel::TrapFrame* g_live_frame;
 ExtendedState g_live_extended;
@@ -51,9 +55,13 @@ Task* dequeue()
     return task;
 }
 
+// Timers this close to due fire now: the platform timer runs on the host's clock, which may
+// be a few microseconds ahead of g_clock, and firing early beats another trap.
+constexpr int64_t TIMER_SLACK = 20'000; // ns
+
 void fire_due_timers(int64_t now)
 {
-    while (g_timers && g_timers->deadline <= now) {
+    while (g_timers && g_timers->deadline <= now + TIMER_SLACK) {
         Timer* timer = g_timers;
         g_timers = timer->next;
         timer->next = nullptr;
@@ -99,10 +107,12 @@ void apply_wake(Task& task, kernel::TrapFrame& frame)
 
 Task& idle_until_runnable()
 {
+    g_idled = false;
     for (;;) {
         if (Task* task = dequeue())
             return *task;
-        int64_t now = platform::clock_ns(MONOTONIC);
+        g_idled = true;
+        int64_t now = g_clock();
         fire_due_timers(now);
         if (g_run_head)
             continue;
@@ -117,12 +127,14 @@ Task& idle_until_runnable()
     }
 }
 
+// The platform timer only ever moves earlier here: a timer that goes off with nothing due
+// costs one spurious trap, while re-arming costs a host call at nearly every switch.
 void arm_platform_timer()
 {
     int64_t wanted = g_timers ? g_timers->deadline : NO_DEADLINE;
     if (g_run_head && g_slice_end < wanted)
         wanted = g_slice_end;
-    if (wanted != g_armed) {
+    if (wanted < g_armed) {
         platform::arm_timer(wanted);
         g_armed = wanted;
     }
@@ -230,7 +242,7 @@ ExtendedState live_extended_state() { return g_live_extended; }
 void start_first(Task& task)
 {
     task.state = TaskState::Runnable;
-    task.running_since = platform::clock_ns(MONOTONIC);
+    task.running_since = g_clock();
     g_current = &task;
     g_slice_end = task.running_since + TIME_SLICE;
     ++g_live_tasks;
@@ -290,7 +302,7 @@ int64_t deadline_after(int64_t timeout)
     Task& task = *g_current;
     if (task.restarted)
         return task.restart_deadline;
-    int64_t now = platform::clock_ns(MONOTONIC);
+    int64_t now = g_clock();
     task.restart_deadline = timeout > NO_DEADLINE - now ? NO_DEADLINE : now + timeout;
     return task.restart_deadline;
 }
@@ -298,7 +310,7 @@ int64_t deadline_after(int64_t timeout)
 int64_t cpu_time(const Task& task)
 {
     if (&task == g_current)
-        return task.cpu_ns + (platform::clock_ns(MONOTONIC) - task.running_since);
+        return task.cpu_ns + (g_clock() - task.running_since);
     return task.cpu_ns;
 }
 
@@ -328,12 +340,12 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
     g_yield = false;
     if (g_timer_pending) {
         g_timer_pending = false;
-        int64_t now = platform::clock_ns(MONOTONIC);
+        int64_t now = g_clock();
         fire_due_timers(now);
         preempt = preempt || now >= g_slice_end;
     }
     if (task->state != TaskState::Runnable || (preempt && g_run_head)) {
-        int64_t now = platform::clock_ns(MONOTONIC);
+        int64_t now = g_clock();
         task->cpu_ns += now - task->running_since;
         if (task->state == TaskState::Dead) {
             g_current = nullptr;
@@ -348,7 +360,8 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
         task = &idle_until_runnable();
         g_current = task;
         load(*task, frame, live);
-        task->running_since = platform::clock_ns(MONOTONIC);
+        // Idle time is nobody's: read the clock again only if the scheduler idled.
+        task->running_since = g_idled ? g_clock() : now;
         g_slice_end = task->running_since + TIME_SLICE;
         if (task->fs_base != g_loaded_fs_base)
             platform::set_fs_base(g_loaded_fs_base = task->fs_base);
@@ -365,5 +378,6 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
 void set_resume_hook(ResumeHook hook) { g_resume_hook = hook; }
 void set_release_hook(ReleaseHook hook) { g_release_hook = hook; }
 void set_idle_wait(IdleWait wait) { g_idle_wait = wait; }
+void set_clock(int64_t (*clock)()) { g_clock = clock; }
 
 } // namespace sched

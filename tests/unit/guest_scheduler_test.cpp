@@ -176,6 +176,7 @@ TEST_F(Scheduler, TimersFireInDeadlineOrder)
 TEST_F(Scheduler, SpentTimeSliceIsPreemptedOnlyWhenAnotherTaskWaits)
 {
     sched::timer_interrupt();
+    fake_platform::armed = sched::NO_DEADLINE; // it went off: one-shot
     fake_platform::now += 2 * SLICE;
     sched::leave_trap(live, {});
     EXPECT_EQ(&sched::current(), &main_task()); // alone: keeps running
@@ -188,6 +189,7 @@ TEST_F(Scheduler, SpentTimeSliceIsPreemptedOnlyWhenAnotherTaskWaits)
     EXPECT_NE(fake_platform::armed, sched::NO_DEADLINE);
     fake_platform::now = fake_platform::armed;
     sched::timer_interrupt();
+    fake_platform::armed = sched::NO_DEADLINE;
     sched::leave_trap(live, {});
     EXPECT_EQ(&sched::current(), &other);
     exit_current();

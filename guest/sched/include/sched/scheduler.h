@@ -147,6 +147,9 @@ void set_release_hook(ReleaseHook);
 // default the platform just sleeps.
 using IdleWait = void (*)(int64_t deadline);
 void set_idle_wait(IdleWait);
+// The CLOCK_MONOTONIC the scheduler reads at switches and timer checks (default: the
+// platform's; the kernel installs a cheaper one that needs no host call).
+void set_clock(int64_t (*clock)());
 // How many tasks are runnable or blocked (not dead).
 size_t live_task_count();
 
