@@ -240,25 +240,28 @@ void send_signal(Thread& thread, const SignalInfo& info)
     Process& process = *thread.process;
     int signal = info.signal;
     generate(process, signal);
-    bool blocked = !wants(thread, signal);
-    if (!blocked && is_ignored(process, signal))
+    // As Linux: rt_sigtimedwait wakes for a signal it waits for even if blocked; a blocked
+    // signal is neither discarded as ignored nor fatal yet.
+    bool blocked = thread.signal_mask & signal_bit(signal);
+    bool waited = thread.waited_signals & signal_bit(signal);
+    if (!blocked && !waited && is_ignored(process, signal))
         return;
     if (!blocked && is_fatal(process, signal))
         kill_program(signal);
-    if (!blocked && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
+    if (!blocked && !waited && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
         process.stopped = true; // every thread stops when it next resumes
         return;
     }
     add_pending(thread.pending_signals, thread.pending_info, info);
-    if (!blocked)
+    if (!blocked || waited)
         interrupt(thread);
 }
 
 void send_signal(Process& process, const SignalInfo& info)
 {
     int signal = info.signal;
-    generate(process, signal);
-    // As Linux: the main thread if it takes the signal, else the first thread that does.
+    // As Linux: the main thread takes it if it can, else the first thread that can; only a
+    // signal every thread blocks stays pending for the process.
     Thread* target = find_thread(PROGRAM_PID);
     if (!target || !wants(*target, signal)) {
         target = nullptr;
@@ -267,17 +270,12 @@ void send_signal(Process& process, const SignalInfo& info)
                 target = thread;
         }
     }
-    if (target && is_ignored(process, signal))
-        return;
-    if (target && is_fatal(process, signal))
-        kill_program(signal);
-    if (target && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
-        process.stopped = true;
+    if (target) {
+        send_signal(*target, info);
         return;
     }
+    generate(process, signal);
     add_pending(process.pending_signals, process.pending_info, info);
-    if (target)
-        interrupt(*target);
 }
 
 void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame)
