@@ -1,7 +1,9 @@
 // poll, ppoll, select, pselect6. With nothing ready the thread sleeps until some file changes
 // state, the timeout passes or a signal comes (EINTR), and each time it wakes the call runs
 // again: it looks at its files afresh and keeps its first deadline.
-// FIXME: the signal masks of ppoll and pselect6 are not applied while they wait.
+// FIXME: the signal masks of ppoll and pselect6 are not applied while they wait; and since the
+// waits restart, an SA_RESTART handler restarts the call (with its whole timeout) where Linux
+// gives EINTR.
 #include <linux/clock.h>
 #include <linux/file_syscalls.h>
 #include <linux/io_wait.h>
