@@ -5,7 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(build-essential g++ cmake ninja-build libgtest-dev busybox-static musl-tools hyperfine python3)
+# clang and libclang-rt-14-dev: the "sanitize" preset (ASan+UBSan, libFuzzer); time: GNU time
+# for peak RSS in tests/integration/hardening.sh.
+packages=(build-essential g++ cmake ninja-build libgtest-dev busybox-static musl-tools hyperfine python3
+    clang libclang-rt-14-dev time)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
