@@ -256,7 +256,9 @@ static void run_steps(const TargetSpec& spec, FuzzedDataProvider& input, host::G
 
 void run_input(const TargetSpec& spec, const uint8_t* data, size_t size)
 {
-    static ScratchTree* tree = spec.needs_hostfs ? new ScratchTree : nullptr;
+    // Static, so the scratch tree is removed when libFuzzer exits (not after a crash: it is
+    // evidence then).
+    static std::unique_ptr<ScratchTree> tree(spec.needs_hostfs ? new ScratchTree : nullptr);
     static std::string expected = tree ? tree->fingerprint(false) : std::string();
     static std::string pristine = tree ? tree->fingerprint(true) : std::string();
     static host::GuestMemory memory(RAM_SIZE);
