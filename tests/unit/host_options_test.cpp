@@ -51,6 +51,35 @@ TEST(ParseMemory, Limits)
     EXPECT_THROW((void)cli::parse_memory("-m", "lots"), UsageError);
 }
 
+TEST(ParseDuration, UnitsAndFractions)
+{
+    EXPECT_EQ(cli::parse_duration("30"), 30'000'000'000u);
+    EXPECT_EQ(cli::parse_duration("30s"), 30'000'000'000u);
+    EXPECT_EQ(cli::parse_duration("1.5s"), 1'500'000'000u);
+    EXPECT_EQ(cli::parse_duration("500ms"), 500'000'000u);
+    EXPECT_EQ(cli::parse_duration("2m"), 120'000'000'000u);
+    EXPECT_EQ(cli::parse_duration("1h"), 3'600'000'000'000u);
+    EXPECT_EQ(cli::parse_duration(".25"), 250'000'000u);
+}
+
+TEST(ParseDuration, Garbage)
+{
+    for (auto const* text : { "", "s", "0", "0s", "0.0", "-1", "1x", "1 s", "1.2.3", "1e3", "99999999999h", "1.0000000001" })
+        EXPECT_FALSE(cli::parse_duration(text).has_value()) << text;
+}
+
+TEST(ParseRunOptions, TimeoutAndSeccomp)
+{
+    auto options = parse_run_options(Args { "--timeout", "2m", "--no-seccomp", "root", "prog" });
+    EXPECT_EQ(options.timeout_ns, 120'000'000'000u);
+    EXPECT_FALSE(options.seccomp);
+    options = parse_run_options(Args { "root", "prog" });
+    EXPECT_EQ(options.timeout_ns, 0u);
+    EXPECT_TRUE(options.seccomp);
+    EXPECT_THROW(parse_run_options(Args { "--timeout", "soon", "root", "prog" }), UsageError);
+    EXPECT_THROW(parse_run_options(Args { "--no-seccomp=1", "root", "prog" }), UsageError);
+}
+
 TEST(ParseLogLevel, Names)
 {
     EXPECT_EQ(cli::parse_log_level("error"), uabi::LogLevel::Error);
