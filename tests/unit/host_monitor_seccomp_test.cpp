@@ -1,6 +1,7 @@
 // The monitor's seccomp allow-list, installed in a forked child: what serving hypercalls needs
 // goes through, anything else kills the process with SIGSYS. With the filter not installed,
 // the "killed" tests fail.
+#include "host/kernel_symbols.h"
 #include "host/monitor_seccomp.h"
 
 #include <fcntl.h>
@@ -45,6 +46,20 @@ TEST(MonitorSeccomp, AllowsWhatServingHypercallsNeeds)
         close(fd);
         void* block = malloc(1 << 20);
         free(block);
+    });
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
+}
+
+// The Panic hypercall reads the kernel's symbol table after the filter is on.
+TEST(MonitorSeccomp, AllowsThePanicReport)
+{
+    int status = run_confined([] {
+        auto symbols = host::KernelSymbols::load("/proc/self/exe");
+        if (!symbols)
+            syscall(SYS_exit_group, 12);
+        std::string where = symbols->describe(reinterpret_cast<uint64_t>(&run_confined<void (*)()>));
+        if (where.empty())
+            syscall(SYS_exit_group, 13);
     });
     EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "wait status " << status;
 }
