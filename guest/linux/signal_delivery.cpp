@@ -191,9 +191,10 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
         SignalAction taken = action;
         if (action.flags & SA_RESETHAND)
             action.handler = SIG_DFL;
-        // As Linux: a frame that does not fit on the stack kills the program with SIGSEGV.
+        // As Linux: a frame that does not fit on the stack kills the program with SIGSEGV
+        // (a fault's address still named, e.g. a stack overflow with no alternate stack).
         if (!push_signal_frame(thread, frame, fpu, info, taken, old_mask))
-            kill_program(SIGSEGV);
+            kill_program(SIGSEGV, info.address, (SYNCHRONOUS & signal_bit(signal)) && info.code > 0 ? frame.rip : 0);
         uint64_t blocked = thread.signal_mask | taken.mask | ((taken.flags & SA_NODEFER) ? 0 : signal_bit(signal));
         thread.signal_mask = blocked & ~UNBLOCKABLE;
         task.restarted = false;

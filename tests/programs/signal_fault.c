@@ -1,7 +1,8 @@
 // signal_fault: synchronous faults reach the program's handler with the right si_code and
 // si_addr, and the handler leaves with siglongjmp (NULL write, a PROT_NONE page, a read-only
 // page, an unmapped page, integer division by zero, ud2, int3); a handler that steps over a
-// ud2 by editing the saved rip; a fault inside a handler's own mask kills (argv[1] "blocked").
+// ud2 by editing the saved rip; a blocked fault kills (argv[1] "blocked"), and so does a
+// stack overflow with no alternate stack for the handler (argv[1] "overflow").
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <signal.h>
@@ -46,6 +47,17 @@ static void install(int signo, void (*handler)(int, siginfo_t*, void*))
 }
 
 typedef void (*Fault)(void* argument);
+
+static volatile int depth_limit = 1 << 30;
+
+static int recurse(int n)
+{
+    if (n > depth_limit)
+        return 0;
+    volatile char pad[4096];
+    pad[0] = (char)n;
+    return recurse(n + 1) + pad[0];
+}
 
 static void write_to(void* address) { *(volatile int*)address = 1; }
 static void read_from(void* address) { (void)*(volatile int*)address; }
@@ -95,6 +107,15 @@ int main(int argc, char** argv)
         printf("a blocked SIGSEGV kills\n");
         fflush(stdout);
         write_to(NULL);
+        printf("still alive\n");
+        return 0;
+    }
+
+    if (argc > 1 && strcmp(argv[1], "overflow") == 0) {
+        // The handler has no stack to run on: the program dies of SIGSEGV.
+        printf("stack overflow without an alternate stack\n");
+        fflush(stdout);
+        recurse(0);
         printf("still alive\n");
         return 0;
     }
