@@ -47,9 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                     && segment.file_offset + segment.file_size <= file_size, "segment outside the file");
             require(segment.virtual_address % PAGE == segment.file_offset % PAGE, "segment misaligned");
             require(segment.virtual_address >= image.lowest_address, "segment below the span");
-#ifndef UNIKIT_FUZZ_ALLOW_KNOWN_ELF_SPAN_BUG
             require(segment.virtual_address + segment.memory_size <= image.highest_address, "segment beyond the span");
-#endif
         }
     }
     return 0;

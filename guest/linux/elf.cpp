@@ -108,8 +108,13 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* bytes, size_t available, uint64_
     if (image.segment_count == 0)
         return fail(reason, "ELF file has nothing to load");
     image.lowest_address = image.segments[0].virtual_address & ~(PAGE - 1);
-    const ElfSegment& last = image.segments[image.segment_count - 1];
-    image.highest_address = (last.virtual_address + last.memory_size + PAGE - 1) & ~(PAGE - 1);
+    // The span ends where the furthest-reaching segment ends, which need not be the last one:
+    // the loader checks the whole span against the address-space limits.
+    for (size_t i = 0; i < image.segment_count; ++i) {
+        uint64_t end = (image.segments[i].virtual_address + image.segments[i].memory_size + PAGE - 1) & ~(PAGE - 1);
+        if (end > image.highest_address)
+            image.highest_address = end;
+    }
     if (image.entry < image.lowest_address || image.entry >= image.highest_address)
         return fail(reason, "ELF entry point outside the program");
     return image;

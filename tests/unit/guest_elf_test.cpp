@@ -54,6 +54,16 @@ std::string rejection(Image& image, size_t available = SIZE_MAX)
     return why;
 }
 
+// Found by fuzz_elf: an earlier segment that reaches further than the last one.
+TEST(Elf, SpanEndsAtTheFurthestSegmentEnd)
+{
+    Image image;
+    image.program_header(0).p_memsz = 0x100000;
+    auto result = image.parse();
+    ASSERT_FALSE(result.is_error());
+    EXPECT_EQ(result.value().highest_address, 0x400000u + 0x100000);
+}
+
 TEST(Elf, AcceptsAStaticExecutable)
 {
     Image image;
