@@ -101,8 +101,11 @@ void add_pending(uint64_t& pending, SignalInfo* infos, const SignalInfo& info)
 // Wakes `thread` from a blocking call (see the top of this file).
 void interrupt(Thread& thread)
 {
-    if (!thread.parked && sched::is_blocked(thread))
+    if (!thread.parked && sched::is_blocked(thread)) {
+        if (thread.on_interrupt)
+            thread.on_interrupt(thread);
         sched::wake(thread, -static_cast<int64_t>(EINTR.code));
+    }
 }
 
 // What every new signal does first: SIGKILL kills, SIGCONT continues, a stop cancels a

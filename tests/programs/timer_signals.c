@@ -128,7 +128,11 @@ int main(void)
     struct timespec request = { 5, 0 }, left = { 0, 0 };
     int64_t start = now_ms();
     int result = nanosleep(&request, &left);
-    printf("nanosleep interrupted: %d %s, early: %s\n", result, errno == EINTR ? "EINTR" : strerror(errno), yes(now_ms() - start < 4000));
+    int64_t slept = now_ms() - start;
+    printf("nanosleep interrupted: %d %s, early: %s\n", result, errno == EINTR ? "EINTR" : strerror(errno), yes(slept < 4000));
+    // rem holds what was left of the 5 s, give or take the scheduling of the signal.
+    int64_t left_ms = left.tv_sec * 1000 + left.tv_nsec / 1000000;
+    printf("nanosleep wrote the time left: %s\n", yes(left_ms > 5000 - slept - 500 && left_ms <= 5000 - slept + 50));
 
     int fds[2];
     pipe(fds);

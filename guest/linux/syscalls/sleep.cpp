@@ -1,5 +1,6 @@
 // nanosleep and clock_nanosleep: the thread sleeps and the others run.
 #include <linux/clock.h>
+#include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
 #include <platform/platform.h>
@@ -9,17 +10,31 @@ namespace linux {
 
 namespace {
 
+// A signal ended the sleep: the time left goes to the program's `rem`, as Linux writes it.
+void write_remaining(sched::Task& task)
+{
+    auto& thread = static_cast<Thread&>(task);
+    int64_t left = thread.sleep_deadline - platform::clock_ns(CLOCK_MONOTONIC);
+    if (left < 0)
+        left = 0;
+    (void)write_user(thread.sleep_remaining_address, Timespec { left / NANOSECONDS, left % NANOSECONDS });
+}
+
 // Sleeps the calling thread until `deadline` (CLOCK_MONOTONIC); other threads run meanwhile.
 // It blocks without restart, so a signal that runs a handler ends it with EINTR, SA_RESTART or
-// not, as on Linux (see signal_delivery.cpp).
-// FIXME: `rem` is not written on EINTR: the wait ends in sched::wake from signal delivery, and
-// no code of this syscall runs after that. It needs a seam there (e.g. a per-task callback when
-// a wait is interrupted) or a restarted sleep that the resume hook lets run before the handler.
-SyscallResult sleep_until(int64_t deadline)
+// not, as on Linux (see signal_delivery.cpp); `remaining` (if not 0) then gets the time left.
+SyscallResult sleep_until(int64_t deadline, UserAddress remaining)
 {
     if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
         return 0;
-    return sched::block_current(nullptr, deadline, 0, false);
+    auto blocked = sched::block_current(nullptr, deadline, 0, false);
+    if (remaining) {
+        Thread& thread = current_thread();
+        thread.sleep_remaining_address = remaining;
+        thread.sleep_deadline = deadline;
+        thread.on_interrupt = write_remaining;
+    }
+    return blocked;
 }
 
 } // namespace
@@ -28,7 +43,7 @@ SyscallResult sleep_until(int64_t deadline)
 SyscallResult sys_nanosleep(SyscallArguments& a)
 {
     int64_t duration = TRY(read_duration(a[0]));
-    return sleep_until(sched::deadline_after(duration));
+    return sleep_until(sched::deadline_after(duration), a[1]);
 }
 
 // int clock_nanosleep(clockid_t clockid, int flags, const struct timespec *request, struct timespec *remain);
@@ -43,7 +58,7 @@ SyscallResult sys_clock_nanosleep(SyscallArguments& a)
         return EINVAL;
     int64_t target = request.seconds * NANOSECONDS + request.nanoseconds;
     int64_t duration = (a[1] & TIMER_ABSTIME) ? target - start : target;
-    return sleep_until(sched::deadline_after(duration > 0 ? duration : 0));
+    return sleep_until(sched::deadline_after(duration > 0 ? duration : 0), (a[1] & TIMER_ABSTIME) ? 0 : a[3]);
 }
 
 } // namespace linux

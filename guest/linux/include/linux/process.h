@@ -68,6 +68,9 @@ struct Thread : sched::Task {
     // While in a futex wait: what it waits on.
     uint64_t futex_address { 0 };
     uint32_t futex_bitset { 0 };
+    // While in a relative nanosleep: where its `rem` goes if a signal interrupts it.
+    uint64_t sleep_remaining_address { 0 };
+    int64_t sleep_deadline { 0 };
 };
 
 Process& current_process();

@@ -80,6 +80,9 @@ struct Task {
     Timer timeout;
     int64_t timeout_result { 0 };
     bool restart { false };
+    // Set by the syscall after it blocks (block_current clears it): what to do if a signal
+    // ends the wait, e.g. nanosleep writing the time left.
+    void (*on_interrupt)(Task&) { nullptr };
     // How the last wait ended; applied to the frame when the task next resumes.
     enum class Wake : uint8_t { None, Value, Restart } wake_kind { Wake::None };
     int64_t wake_value { 0 };
