@@ -9,15 +9,4 @@ static constexpr uabi::Hypercall s_hypercalls[] = {
     uabi::Hypercall::HostRelease,
 };
 
-extern "C" int LLVMFuzzerInitialize(int*, char***)
-{
-    fuzz::initialize();
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
-{
-    static const fuzz::TargetSpec spec { s_hypercalls, true };
-    fuzz::run_input(spec, data, size);
-    return 0;
-}
+UNIKIT_HYPERCALL_FUZZ_TARGET(s_hypercalls, true)

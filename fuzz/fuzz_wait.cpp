@@ -22,15 +22,4 @@ static void cut_deadline(const host::GuestMemory& memory, uabi::Gpa gpa)
     }
 }
 
-extern "C" int LLVMFuzzerInitialize(int*, char***)
-{
-    fuzz::initialize();
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
-{
-    static const fuzz::TargetSpec spec { s_hypercalls, false, cut_deadline };
-    fuzz::run_input(spec, data, size);
-    return 0;
-}
+UNIKIT_HYPERCALL_FUZZ_TARGET(s_hypercalls, false, cut_deadline)

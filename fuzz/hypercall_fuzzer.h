@@ -71,3 +71,18 @@ void initialize();
 void run_input(const TargetSpec& spec, const uint8_t* data, size_t size);
 
 } // namespace fuzz
+
+// libFuzzer's two entry points for a hypercall target, whose TargetSpec is built from the
+// macro's arguments: UNIKIT_HYPERCALL_FUZZ_TARGET(s_hypercalls, needs_hostfs[, before_call]).
+#define UNIKIT_HYPERCALL_FUZZ_TARGET(...)                                        \
+    extern "C" int LLVMFuzzerInitialize(int*, char***)                           \
+    {                                                                            \
+        fuzz::initialize();                                                      \
+        return 0;                                                                \
+    }                                                                            \
+    extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)      \
+    {                                                                            \
+        static const fuzz::TargetSpec spec { __VA_ARGS__ };                      \
+        fuzz::run_input(spec, data, size);                                       \
+        return 0;                                                                \
+    }
