@@ -16,24 +16,12 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "timing.h"
 
 #define TOTAL (1 << 20)
 
 static int pipe_fds[2];
 static unsigned char send_buffer[TOTAL], receive_buffer[TOTAL];
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
-}
 
 static uint32_t checksum(const unsigned char* data, size_t length)
 {

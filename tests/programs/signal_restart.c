@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+#include "timing.h"
 
 #define FUTEX_WAIT_PRIVATE 128
 
@@ -26,12 +27,6 @@ struct Plan {
     int by_kill;      // kill(getpid()) rather than pthread_kill(main)
     int then_write;   // then write a byte into the pipe
 };
-
-static void sleep_ms(int ms)
-{
-    struct timespec pause = { 0, ms * 1000L * 1000L };
-    nanosleep(&pause, NULL);
-}
 
 static void* sender(void* argument)
 {

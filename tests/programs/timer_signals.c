@@ -14,6 +14,7 @@
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+#include "timing.h"
 
 #ifndef sigev_notify_thread_id
 #define sigev_notify_thread_id _sigev_un._tid
@@ -30,19 +31,6 @@ static void on_timer(int signal, siginfo_t* info, void* context)
     timer_code = info->si_code;
     timer_value = info->si_value.sival_int;
     timer_tid_ok = syscall(SYS_gettid) == getpid();
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-    nanosleep(&ts, NULL);
 }
 
 // Waits (sleeping in short steps) until `*counter` reaches `wanted` or 5 s pass.
