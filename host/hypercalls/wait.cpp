@@ -20,9 +20,9 @@ const timespec* timeout_until(int64_t deadline, timespec& storage)
         return nullptr;
     timespec now {};
     clock_gettime(CLOCK_MONOTONIC, &now);
-    int64_t left = deadline - (static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec);
-    if (left < 0)
-        left = 0;
+    // The guest's deadline may be anything: compare before subtracting (found by fuzz_wait).
+    int64_t now_ns = static_cast<int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+    int64_t left = deadline > now_ns ? deadline - now_ns : 0;
     storage = { static_cast<time_t>(left / 1'000'000'000), static_cast<long>(left % 1'000'000'000) };
     return &storage;
 }
