@@ -127,6 +127,10 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
         const ElfSegment& segment = image.segments[i];
         uint64_t start = segment.virtual_address + bias;
         TRY(map_missing(space, page_round_down(start), page_round_up(start + segment.memory_size)));
+        // The file part is written at once: back it now, in as few runs of frames as
+        // possible, so that it is read in large pieces rather than a block per fault.
+        uint64_t file_start = page_round_down(start);
+        (void)space.populate(file_start, page_round_up(start + segment.file_size) - file_start);
         size_t got = TRY(read_into_pages(space, *file.vnode, start, segment.file_size, segment.file_offset));
         if (got != segment.file_size)
             return EIO; // parse_elf checked the segment lies within the file: it shrank
