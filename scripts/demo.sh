@@ -22,3 +22,4 @@ demo build/unikit run build/test-rootfs -- /bin/busybox uname -sm
 demo build/unikit run build/test-rootfs -- /bin/busybox sha256sum /data/blob.bin
 printf '(host: %s)\n' "$(sha256sum build/test-rootfs/data/blob.bin | cut -d' ' -f1)"
 demo build/unikit run -e GREETING=hi build/test-rootfs -- /bin/args_env-musl-static one two
+demo build/unikit run build/test-rootfs -- /bin/cxx_threads-glibc-static
