@@ -184,7 +184,7 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
         }
         if (restarting) {
             restarting = false;
-            if (waited || !(action.flags & SA_RESTART)) {
+            if (waited || !(action.flags & SA_RESTART) || task.eintr_after_handler) {
                 frame.rip += 2; // past the `syscall` again
                 frame.rax = static_cast<uint64_t>(-static_cast<int64_t>(EINTR.code));
             }

@@ -271,6 +271,7 @@ lib::Error block_current(WaitQueue* queue, int64_t deadline, int64_t timeout_res
     task.state = TaskState::Blocked;
     task.restart = restart;
     task.on_interrupt = nullptr;
+    task.eintr_after_handler = false;
     task.timeout_result = timeout_result;
     task.wake_kind = Task::Wake::None;
     task.queue = nullptr;

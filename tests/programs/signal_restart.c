@@ -1,11 +1,12 @@
 // signal_restart: signals from another thread that first sleeps, cutting blocking calls
-// short. nanosleep ends with EINTR with or without SA_RESTART; a pipe read ends with EINTR
-// without SA_RESTART and is restarted with it; a futex wait ends with EINTR; kill() of the
+// short. nanosleep and poll end with EINTR with or without SA_RESTART; a pipe read ends with
+// EINTR without SA_RESTART and is restarted with it; a futex wait ends with EINTR; kill() of the
 // process from a thread interrupts the main thread; sigsuspend runs the handler and puts the
 // mask back; sigtimedwait times out, takes a signal kill()ed by another thread with its siginfo,
 // takes one already pending, and is cut short by a handled signal.
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -104,6 +105,19 @@ static void check_read(const char* label, int flags)
         printf("lost the byte\n");
 }
 
+// poll is never restarted after a handler, SA_RESTART or not (Linux's ERESTARTNOHAND).
+static void check_poll(const char* label, int flags)
+{
+    install(SIGUSR1, flags);
+    struct Plan plan = { SIGUSR1, 0, 0 };
+    handled = 0;
+    pthread_t thread = start(&plan);
+    struct pollfd wanted = { pipe_fds[0], POLLIN, 0 };
+    long result = poll(&wanted, 1, 5000);
+    printf("%s: poll %s, handled %d\n", label, outcome(result), handled);
+    pthread_join(thread, NULL);
+}
+
 int main(void)
 {
     main_thread = pthread_self();
@@ -116,6 +130,8 @@ int main(void)
     check_sleep("kill() from a thread", 0, 1);
     check_read("no SA_RESTART", 0);
     check_read("SA_RESTART", SA_RESTART);
+    check_poll("no SA_RESTART", 0);
+    check_poll("SA_RESTART", SA_RESTART);
 
     install(SIGUSR1, 0);
     struct Plan plan = { SIGUSR1, 0, 0 };

@@ -83,6 +83,9 @@ struct Task {
     // Set by the syscall after it blocks (block_current clears it): what to do if a signal
     // ends the wait, e.g. nanosleep writing the time left.
     void (*on_interrupt)(Task&) { nullptr };
+    // Set by the syscall after it blocks with restart (block_current clears it): a signal
+    // handler ends the call with EINTR even under SA_RESTART (poll, select).
+    bool eintr_after_handler { false };
     // How the last wait ended; applied to the frame when the task next resumes.
     enum class Wake : uint8_t { None, Value, Restart } wake_kind { Wake::None };
     int64_t wake_value { 0 };
