@@ -31,7 +31,7 @@ void input_arrived()
 void idle_wait(int64_t deadline)
 {
     if (!g_watching_input) {
-        int64_t now = platform::clock_ns(1);
+        int64_t now = sched::now();
         platform::sleep_ns(deadline == sched::NO_DEADLINE ? 1'000'000'000 : deadline - now);
         return;
     }
@@ -46,7 +46,7 @@ void poll_input(sched::Timer& timer)
     if (hv::wait(0, uabi::EVENT_STDIN))
         input_arrived();
     else
-        sched::arm(timer, platform::clock_ns(1) + INPUT_POLL_INTERVAL);
+        sched::arm(timer, sched::now() + INPUT_POLL_INTERVAL);
 }
 
 void watch_input()
@@ -56,7 +56,7 @@ void watch_input()
     g_watching_input = true;
     sched::set_idle_wait(idle_wait);
     g_input_poll.fire = poll_input;
-    sched::arm(g_input_poll, platform::clock_ns(1) + INPUT_POLL_INTERVAL);
+    sched::arm(g_input_poll, sched::now() + INPUT_POLL_INTERVAL);
 }
 
 class ConsoleFs final : public vfs::FileSystem {

@@ -309,6 +309,10 @@ int64_t deadline_after(int64_t timeout)
     return task.restart_deadline;
 }
 
+int64_t now() { return g_clock(); }
+
+bool deadline_passed(int64_t deadline) { return deadline != NO_DEADLINE && g_clock() >= deadline; }
+
 int64_t cpu_time(const Task& task)
 {
     if (&task == g_current)
@@ -349,8 +353,8 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
     if (task->state != TaskState::Runnable || (preempt && g_run_head)) {
         int64_t now = g_clock();
         task->cpu_ns += now - task->running_since;
+        g_current = nullptr;
         if (task->state == TaskState::Dead) {
-            g_current = nullptr;
             if (g_release_hook)
                 g_release_hook(*task);
         } else {
@@ -358,7 +362,6 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
             if (task->state == TaskState::Runnable)
                 enqueue(*task);
         }
-        g_current = nullptr;
         task = &idle_until_runnable();
         g_current = task;
         load(*task, frame, live);

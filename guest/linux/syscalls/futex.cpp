@@ -57,7 +57,7 @@ SyscallResult wait(UserAddress address, uint32_t expected, UserAddress timeout, 
     auto value = TRY(read_user<uint32_t>(address));
     if (value != expected)
         return EAGAIN;
-    if (deadline != sched::NO_DEADLINE && deadline <= platform::clock_ns(1))
+    if (sched::deadline_passed(deadline))
         return ETIMEDOUT;
     Thread& thread = current_thread();
     thread.futex_address = address;

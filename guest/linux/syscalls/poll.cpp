@@ -68,15 +68,13 @@ int64_t deadline_of(int64_t timeout)
     return sched::deadline_after(timeout);
 }
 
-bool expired(int64_t deadline) { return deadline != sched::NO_DEADLINE && platform::clock_ns(CLOCK_MONOTONIC) >= deadline; }
-
 // Writes what is left of the timeout back as a struct timespec (divisor 1) or timeval (1000),
 // as Linux does for ppoll, select and pselect6.
 lib::ErrorOr<void> write_remaining(UserAddress address, int64_t deadline, int64_t divisor)
 {
     if (!address || deadline == sched::NO_DEADLINE)
         return {};
-    int64_t left = deadline - platform::clock_ns(CLOCK_MONOTONIC);
+    int64_t left = deadline - sched::now();
     if (left < 0)
         left = 0;
     int64_t value[2] = { left / NANOSECONDS, left % NANOSECONDS / divisor };
@@ -91,7 +89,7 @@ SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAdd
     TRY(copy_from_user(g_poll, fds, count * sizeof(PollFd)));
     int ready = scan(count);
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
-    if (!ready && timeout != 0 && !expired(deadline))
+    if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
         return wait_never_restarted_after_handler(deadline);
     TRY(copy_to_user(fds, g_poll, count * sizeof(PollFd)));
     TRY(write_remaining(timeout_out, deadline, 1));
@@ -150,7 +148,7 @@ SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set,
         ready += in + out + except;
     }
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
-    if (!ready && timeout != 0 && !expired(deadline))
+    if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
         return wait_never_restarted_after_handler(deadline);
     TRY(write_remaining(timeout_out, deadline, divisor));
     for (int s = 0; s < 3; ++s)

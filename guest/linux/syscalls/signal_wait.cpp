@@ -70,7 +70,7 @@ SyscallResult sys_rt_sigtimedwait(SyscallArguments& a)
     if (a[2]) {
         int64_t timeout = TRY(read_duration(a[2]));
         deadline = sched::deadline_after(timeout);
-        if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
+        if (sched::deadline_passed(deadline))
             return EAGAIN;
     }
     // A signal of `set` wakes the thread to run this call again and take it (see

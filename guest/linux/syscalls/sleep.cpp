@@ -14,7 +14,7 @@ namespace {
 void write_remaining(sched::Task& task)
 {
     auto& thread = static_cast<Thread&>(task);
-    int64_t left = thread.sleep_deadline - platform::clock_ns(CLOCK_MONOTONIC);
+    int64_t left = thread.sleep_deadline - sched::now();
     if (left < 0)
         left = 0;
     (void)write_user(thread.sleep_remaining_address, Timespec { left / NANOSECONDS, left % NANOSECONDS });
@@ -25,7 +25,7 @@ void write_remaining(sched::Task& task)
 // not, as on Linux (see signal_delivery.cpp); `remaining` (if not 0) then gets the time left.
 SyscallResult sleep_until(int64_t deadline, UserAddress remaining)
 {
-    if (deadline <= platform::clock_ns(CLOCK_MONOTONIC))
+    if (sched::deadline_passed(deadline))
         return 0;
     auto blocked = sched::block_current(nullptr, deadline, 0, false);
     if (remaining) {

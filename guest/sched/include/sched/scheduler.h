@@ -126,6 +126,10 @@ bool is_blocked(const Task& task);
 // The absolute deadline of a timed wait, `timeout` ns from now; a restarted syscall gets the
 // deadline it computed the first time, so restarts do not extend the wait.
 int64_t deadline_after(int64_t timeout);
+// The scheduler's CLOCK_MONOTONIC, the clock deadline_after and timers use, and whether a
+// deadline from it has passed (NO_DEADLINE never does).
+int64_t now();
+bool deadline_passed(int64_t deadline);
 
 // The CPU time `task` has used, ns.
 int64_t cpu_time(const Task&);
