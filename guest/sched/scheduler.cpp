@@ -96,6 +96,15 @@ void load(Task& task, kernel::TrapFrame& frame, ExtendedState live)
         memcpy(live.data, task.extended.data, live.size);
 }
 
+// The CPU's FS and GS bases become the task's; each costs a host call, so only on change.
+void load_thread_pointers(const Task& task)
+{
+    if (task.fs_base != g_loaded_fs_base)
+        platform::set_fs_base(g_loaded_fs_base = task.fs_base);
+    if (task.gs_base != g_loaded_gs_base)
+        platform::set_gs_base(g_loaded_gs_base = task.gs_base);
+}
+
 // Puts the result of the task's last wait into the frame it resumes with.
 void apply_wake(Task& task, kernel::TrapFrame& frame)
 {
@@ -327,10 +336,7 @@ void set_thread_pointers(uint64_t fs_base, uint64_t gs_base)
     Task& task = *g_current;
     task.fs_base = fs_base;
     task.gs_base = gs_base;
-    if (fs_base != g_loaded_fs_base)
-        platform::set_fs_base(g_loaded_fs_base = fs_base);
-    if (gs_base != g_loaded_gs_base)
-        platform::set_gs_base(g_loaded_gs_base = gs_base);
+    load_thread_pointers(task);
 }
 
 void timer_interrupt()
@@ -368,10 +374,7 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
         // Idle time is nobody's: read the clock again only if the scheduler idled.
         task->running_since = g_idled ? g_clock() : now;
         g_slice_end = task->running_since + TIME_SLICE;
-        if (task->fs_base != g_loaded_fs_base)
-            platform::set_fs_base(g_loaded_fs_base = task->fs_base);
-        if (task->gs_base != g_loaded_gs_base)
-            platform::set_gs_base(g_loaded_gs_base = task->gs_base);
+        load_thread_pointers(*task);
     }
     apply_wake(*task, frame);
     if (g_resume_hook)
