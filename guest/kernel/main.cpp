@@ -7,9 +7,10 @@
 #include <kernel/traps.h>
 #include <kernel/format.h>
 #include <kernel/mounts.h>
+#include <lib/allocator.h>
 #include <lib/errno_codes.h>
 #include <linux/console.h>
-#include <linux/initial_stack.h>
+#include <linux/exec.h>
 #include <linux/process.h>
 #include <linux/program_loader.h>
 #include <mm/heap.h>
@@ -24,7 +25,6 @@ namespace kernel {
 
 namespace {
 
-constexpr size_t MAX_REGIONS = 4096;
 constexpr const char* DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 struct Arguments {
@@ -85,20 +85,6 @@ void report_phase(uabi::BootPhase phase)
     hv::call(uabi::Hypercall::BootPhase, request);
 }
 
-uint64_t random_word(const uabi::BootInfo& boot, size_t index)
-{
-    uint64_t word;
-    memcpy(&word, boot.random_seed + 16 + 8 * (index % 2), sizeof(word));
-    return word;
-}
-
-uint64_t hwcap()
-{
-    uint32_t eax = 1, ebx, ecx = 0, edx;
-    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
-    return edx;
-}
-
 } // namespace
 
 void main()
@@ -134,11 +120,9 @@ void main()
         if (file.is_error() || process.files.install_at(fd, file.value(), false).is_error())
             panic("out of memory at boot");
     }
-    auto* regions = static_cast<mm::Region*>(mm::kmalloc(MAX_REGIONS * sizeof(mm::Region)));
-    auto* space_memory = mm::kmalloc(sizeof(mm::AddressSpace));
-    if (!regions || !space_memory)
+    process.address_space = process.memory->space = lib::make<mm::AddressSpace>(page_mapper(), frame_allocator(), nullptr, 0, MMAP_BOTTOM, USER_END);
+    if (!process.address_space)
         panic("out of memory at boot");
-    process.address_space = new (space_memory) mm::AddressSpace(page_mapper(), frame_allocator(), regions, MAX_REGIONS, MMAP_BOTTOM, USER_END);
     report_phase(uabi::BootPhase::KernelReady);
 
     Arguments arguments = read_arguments(boot);
@@ -150,53 +134,18 @@ void main()
     memcpy(process.executable, file.value().path, strlen(file.value().path) + 1);
     log_step("program found");
 
-    mm::AddressSpace& space = *process.address_space;
-    auto loaded = linux::load_program(file.value(), space, random_word(boot, 0), failure);
-    if (loaded.is_error())
-        fail_to_start(loaded.error() == ENOMEM.code ? uabi::ExitKind::OutOfMemory : uabi::ExitKind::NotExecutable, failure.message);
-    process.program_break_start = process.program_break = loaded.value().program_break;
-    log_step("program loaded");
-
-    // The stack: mapped whole (untouched pages cost the host nothing), built at its top.
-    uint64_t stack_bottom = USER_STACK_TOP - USER_STACK_SIZE;
-    if (space.map_anonymous(stack_bottom, USER_STACK_SIZE, platform::ProtRead | platform::ProtWrite).is_error())
-        fail_to_start(uabi::ExitKind::OutOfMemory, "no memory for the program's stack");
-    auto vdso = vdso::map_into(space);
-    if (vdso.is_error())
-        fail_to_start(uabi::ExitKind::OutOfMemory, "no memory for the vDSO");
-    linux::AuxiliaryEntry auxiliary[] = {
-        { linux::AT_PHDR, loaded.value().program_headers },
-        { linux::AT_PHENT, 56 },
-        { linux::AT_PHNUM, loaded.value().program_header_count },
-        { linux::AT_PAGESZ, PAGE_SIZE },
-        { linux::AT_BASE, 0 },
-        { linux::AT_FLAGS, 0 },
-        { linux::AT_ENTRY, loaded.value().entry },
-        { linux::AT_UID, 0 },
-        { linux::AT_EUID, 0 },
-        { linux::AT_GID, 0 },
-        { linux::AT_EGID, 0 },
-        { linux::AT_SECURE, 0 },
-        { linux::AT_HWCAP, hwcap() },
-        { linux::AT_HWCAP2, platform::hwcap2() },
-        { linux::AT_CLKTCK, 100 },
-        { linux::AT_MINSIGSTKSZ, platform::minimum_signal_stack_size() },
-        { linux::AT_SYSINFO_EHDR, vdso.value() },
-    };
-    linux::StackContents contents {
-        arguments.argv, arguments.argc, arguments.envp, arguments.envc,
-        process.executable, "x86_64", boot.random_seed, auxiliary, sizeof(auxiliary) / sizeof(auxiliary[0])
-    };
-    // The top 256 KiB of the stack hold the arguments, as Linux allows up to a quarter of it.
-    constexpr size_t ARGUMENT_AREA = 256 * 1024;
-    auto* top_bytes = reinterpret_cast<uint8_t*>(USER_STACK_TOP - ARGUMENT_AREA);
-    auto stack_pointer = linux::build_initial_stack(top_bytes, USER_STACK_TOP, ARGUMENT_AREA, contents);
-    if (stack_pointer.is_error())
-        fail_to_start(uabi::ExitKind::NotExecutable, "argument list too long");
-
+    uint8_t random[16];
+    memcpy(random, boot.random_seed, sizeof(random));
+    linux::ProgramArguments program_arguments { arguments.argv, arguments.argc, arguments.envp, arguments.envc };
+    auto start = linux::load_image(process, file.value(), program_arguments, random, failure);
+    if (start.is_error()) {
+        if (start.error() == ENOMEM.code)
+            fail_to_start(uabi::ExitKind::OutOfMemory, failure.message[0] ? failure.message : "no memory for the program");
+        fail_to_start(uabi::ExitKind::NotExecutable, failure.message[0] ? failure.message : "argument list too long");
+    }
     log_step("stack built");
     report_phase(uabi::BootPhase::ProgramLoaded);
-    platform::enter_program(loaded.value().entry, stack_pointer.value());
+    platform::enter_program(start.value().entry, start.value().stack_pointer);
 }
 
 } // namespace kernel

@@ -1,17 +1,23 @@
-// The running program and its threads, and how they end.
+// Processes and threads: lookups, and how threads and processes end. The process tree (fork,
+// zombies, reaping) is in process_tree.cpp.
 #include <hv/hypercall.h>
 #include <kernel/log.h>
 #include <lib/allocator.h>
 #include <linux/futex.h>
 #include <linux/process.h>
+#include <linux/signals.h>
 #include <linux/user_memory.h>
 
 namespace linux {
 
+namespace detail {
+Process* g_processes;
+}
+
 namespace {
 
-Process g_process;
 int g_next_tid = 1;
+uint64_t g_syscall_traps_of_the_dead; // --stats counts every process's traps
 
 void release_thread(sched::Task& task)
 {
@@ -27,16 +33,79 @@ void release_thread(sched::Task& task)
     lib::destroy(&thread);
 }
 
+bool has_other_live_thread(const Process& process, const Thread& thread)
+{
+    for (Thread* other = process.threads; other; other = other->next_in_process) {
+        if (other != &thread && other->state != sched::TaskState::Dead)
+            return true;
+    }
+    return false;
+}
+
+uint64_t all_syscall_traps()
+{
+    uint64_t traps = g_syscall_traps_of_the_dead;
+    for_each_process([&](Process& process) { traps += process.syscall_traps; });
+    return traps;
+}
+
+// PID 1 ended: so does the VM (the monitor kills whatever else still runs).
+[[noreturn]] void end_vm(uabi::ExitKind kind, int status, uint64_t fault_address, uint64_t fault_rip)
+{
+    uabi::ExitRequest request {};
+    request.kind = static_cast<uint32_t>(kind);
+    request.status = status;
+    request.fault_address = fault_address;
+    request.fault_rip = fault_rip;
+    request.syscall_traps = all_syscall_traps();
+    hv::exit(request);
+}
+
+// Ends every thread of `process` and frees what it holds; it becomes a zombie.
+void terminate(Process& process, int wait_status)
+{
+    if (process.state == ProcessState::Zombie)
+        return;
+    Thread* current = &current_thread();
+    for (Thread* thread = process.threads; thread;) {
+        Thread* next = thread->next_in_process;
+        if (thread == current)
+            sched::exit_current(); // released when the trap ends
+        else if (thread->state != sched::TaskState::Dead)
+            sched::kill(*thread);  // released now
+        thread = next;
+    }
+    g_syscall_traps_of_the_dead += process.syscall_traps;
+    process.syscall_traps = 0;
+    for (int fd = 0; fd <= process.files.highest_open(); ++fd)
+        (void)process.files.close(fd);
+    process.cwd = {};
+    release_memory(process);
+    make_zombie(process, wait_status);
+}
+
 } // namespace
 
-Process& current_process() { return g_process; }
+Process& current_process() { return *current_thread().process; }
 Thread& current_thread() { return static_cast<Thread&>(sched::current()); }
 
 Thread* find_thread(int tid)
 {
-    for (Thread* thread = g_process.threads; thread; thread = thread->next_in_process) {
-        if (thread->tid == tid && thread->state != sched::TaskState::Dead)
-            return thread;
+    Thread* found = nullptr;
+    for_each_process([&](Process& process) {
+        for (Thread* thread = process.threads; thread && !found; thread = thread->next_in_process) {
+            if (thread->tid == tid && thread->state != sched::TaskState::Dead)
+                found = thread;
+        }
+    });
+    return found;
+}
+
+Process* find_process(int pid)
+{
+    for (Process* process = detail::g_processes; process; process = process->next) {
+        if (process->pid == pid)
+            return process;
     }
     return nullptr;
 }
@@ -46,17 +115,25 @@ int allocate_tid() { return g_next_tid++; }
 void add_thread(Process& process, Thread& thread)
 {
     thread.process = &process;
+    thread.host = process.memory ? process.memory->host : 0;
     thread.next_in_process = process.threads;
     process.threads = &thread;
 }
 
 Thread& create_main_thread()
 {
+    Process* process = lib::make<Process>();
+    Memory* memory = lib::make<Memory>();
     Thread* thread = lib::make<Thread>();
-    if (!thread)
+    if (!process || !memory || !thread)
         kernel::panic("out of memory at boot");
+    memory->users = 1;
+    process->memory = memory;
     thread->tid = allocate_tid();
-    add_thread(g_process, *thread);
+    process->pid = process->process_group = process->session = thread->tid;
+    process->next = detail::g_processes;
+    detail::g_processes = process;
+    add_thread(*process, *thread);
     sched::set_release_hook(release_thread);
     sched::start_first(*thread);
     return *thread;
@@ -114,29 +191,29 @@ void exit_thread(int status)
         (void)write_user(thread.clear_child_tid, static_cast<uint32_t>(0));
         futex_wake(thread.clear_child_tid, 1);
     }
-    if (sched::live_task_count() == 1)
-        exit_program(status);
+    if (!has_other_live_thread(*thread.process, thread)) {
+        exit_process(status);
+        return;
+    }
     sched::exit_current();
 }
 
-void exit_program(int status)
+void exit_process(int status)
 {
-    uabi::ExitRequest request {};
-    request.kind = static_cast<uint32_t>(uabi::ExitKind::Exited);
-    request.status = status & 0xff;
-    request.syscall_traps = g_process.syscall_traps;
-    hv::exit(request);
+    Process& process = current_process();
+    if (process.pid == 1)
+        end_vm(uabi::ExitKind::Exited, status & 0xff, 0, 0);
+    terminate(process, (status & 0xff) << 8);
 }
 
-void kill_program(int signal, uint64_t fault_address, uint64_t fault_rip)
+void kill_process(Process& process, int signal, uint64_t fault_address, uint64_t fault_rip)
 {
-    uabi::ExitRequest request {};
-    request.kind = static_cast<uint32_t>(uabi::ExitKind::Signaled);
-    request.status = signal;
-    request.fault_address = fault_address;
-    request.fault_rip = fault_rip;
-    request.syscall_traps = g_process.syscall_traps;
-    hv::exit(request);
+    if (process.pid == 1)
+        end_vm(uabi::ExitKind::Signaled, signal, fault_address, fault_rip);
+    terminate(process, signal & 0x7f);
 }
+
+void exit_program(int status) { exit_process(status); }
+void kill_program(int signal, uint64_t fault_address, uint64_t fault_rip) { kill_process(current_process(), signal, fault_address, fault_rip); }
 
 } // namespace linux

@@ -102,28 +102,45 @@ void add_pending(uint64_t& pending, SignalInfo* infos, const SignalInfo& info)
 void interrupt(Thread& thread)
 {
     if (!thread.parked && sched::is_blocked(thread)) {
-        if (thread.on_interrupt)
+        // The hook may write the thread's memory, which is the machine's only in its own
+        // process: from another process it runs when the thread resumes.
+        if (thread.on_interrupt && thread.process == &current_process())
             thread.on_interrupt(thread);
+        else if (thread.on_interrupt)
+            thread.deferred_interrupt = thread.on_interrupt;
         sched::wake(thread, -static_cast<int64_t>(EINTR.code));
     }
 }
 
-// What every new signal does first: SIGKILL kills, SIGCONT continues, a stop cancels a
-// pending SIGCONT and a SIGCONT the pending stops.
-void generate(Process& process, int signal)
+// What every new signal does first: SIGKILL kills (false: the process is gone), SIGCONT
+// continues, a stop cancels a pending SIGCONT and a SIGCONT the pending stops.
+bool generate(Process& process, int signal)
 {
     install_hook();
-    if (signal == SIGKILL)
-        kill_program(SIGKILL);
+    if (signal == SIGKILL) {
+        kill_process(process, SIGKILL);
+        return false;
+    }
     if (signal == SIGCONT) {
         discard(process, STOP_SIGNALS);
         if (process.stopped) {
             process.stopped = false;
             g_stopped.wake_all(0);
+            notify_parent_continued(process);
         }
     } else if (STOP_SIGNALS & signal_bit(signal)) {
         discard(process, signal_bit(SIGCONT));
     }
+    return true;
+}
+
+// The process stops (every thread parks when it next resumes); its parent hears of it.
+void stop(Process& process, int signal)
+{
+    if (process.stopped)
+        return;
+    process.stopped = true;
+    notify_parent_stopped(process, signal);
 }
 
 // Where a thread with the registers `frame` goes while the process is stopped.
@@ -146,6 +163,15 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
 {
     auto& thread = static_cast<Thread&>(task);
     Process& process = *thread.process;
+    if (thread.set_child_tid) {
+        // CLONE_CHILD_SETTID of a new process, written now that its memory is the machine's.
+        (void)write_user(thread.set_child_tid, static_cast<uint32_t>(thread.tid));
+        thread.set_child_tid = 0;
+    }
+    if (thread.deferred_interrupt) {
+        thread.deferred_interrupt(thread);
+        thread.deferred_interrupt = nullptr;
+    }
     if (thread.parked) {
         // FIXME: a wait that was to restart restarts even if the handler lacks SA_RESTART.
         frame = thread.parked_frame;
@@ -174,12 +200,13 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
             case DefaultAction::Continue:
                 continue;
             case DefaultAction::Stop:
-                process.stopped = true;
+                stop(process, signal);
                 park(thread, frame);
                 return;
             case DefaultAction::Terminate:
             case DefaultAction::Core:
-                kill_program(signal);
+                kill_process(process, signal);
+                return;
             }
         }
         if (restarting) {
@@ -196,8 +223,10 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
             action.handler = SIG_DFL;
         // As Linux: a frame that does not fit on the stack kills the program with SIGSEGV
         // (a fault's address still named, e.g. a stack overflow with no alternate stack).
-        if (!push_signal_frame(thread, frame, fpu, info, taken, old_mask))
-            kill_program(SIGSEGV, info.address, (SYNCHRONOUS & signal_bit(signal)) && info.code > 0 ? frame.rip : 0);
+        if (!push_signal_frame(thread, frame, fpu, info, taken, old_mask)) {
+            kill_process(process, SIGSEGV, info.address, (SYNCHRONOUS & signal_bit(signal)) && info.code > 0 ? frame.rip : 0);
+            return;
+        }
         uint64_t blocked = thread.signal_mask | taken.mask | ((taken.flags & SA_NODEFER) ? 0 : signal_bit(signal));
         thread.signal_mask = blocked & ~UNBLOCKABLE;
         task.restarted = false;
@@ -243,17 +272,20 @@ void send_signal(Thread& thread, const SignalInfo& info)
 {
     Process& process = *thread.process;
     int signal = info.signal;
-    generate(process, signal);
+    if (!generate(process, signal))
+        return;
     // As Linux: rt_sigtimedwait wakes for a signal it waits for even if blocked; a blocked
     // signal is neither discarded as ignored nor fatal yet.
     bool blocked = thread.signal_mask & signal_bit(signal);
     bool waited = thread.waited_signals & signal_bit(signal);
     if (!blocked && !waited && is_ignored(process, signal))
         return;
-    if (!blocked && is_fatal(process, signal))
-        kill_program(signal);
+    if (!blocked && is_fatal(process, signal)) {
+        kill_process(process, signal);
+        return;
+    }
     if (!blocked && !waited && default_is(process.signal_actions[signal], signal, DefaultAction::Stop)) {
-        process.stopped = true; // every thread stops when it next resumes
+        stop(process, signal);
         return;
     }
     add_pending(thread.pending_signals, thread.pending_info, info);
@@ -266,7 +298,13 @@ void send_signal(Process& process, const SignalInfo& info)
     int signal = info.signal;
     // As Linux: the main thread takes it if it can, else the first thread that can; only a
     // signal every thread blocks stays pending for the process.
-    Thread* target = find_thread(PROGRAM_PID);
+    if (process.state == ProcessState::Zombie)
+        return;
+    Thread* target = nullptr;
+    for (Thread* thread = process.threads; thread; thread = thread->next_in_process) {
+        if (thread->tid == process.pid && thread->state != sched::TaskState::Dead)
+            target = thread;
+    }
     if (!target || !wants(*target, signal)) {
         target = nullptr;
         for (Thread* thread = process.threads; thread && !target; thread = thread->next_in_process) {
@@ -278,8 +316,8 @@ void send_signal(Process& process, const SignalInfo& info)
         send_signal(*target, info);
         return;
     }
-    generate(process, signal);
-    add_pending(process.pending_signals, process.pending_info, info);
+    if (generate(process, signal))
+        add_pending(process.pending_signals, process.pending_info, info);
 }
 
 void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame)
@@ -297,8 +335,10 @@ void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame)
     }
     // A fault the program blocks or does not handle kills it, as on Linux.
     const SignalAction& action = process.signal_actions[fault.signal];
-    if ((thread.signal_mask & signal_bit(fault.signal)) || action.handler == SIG_DFL || action.handler == SIG_IGN)
-        kill_program(fault.signal, fault.address, frame.rip);
+    if ((thread.signal_mask & signal_bit(fault.signal)) || action.handler == SIG_DFL || action.handler == SIG_IGN) {
+        kill_process(process, fault.signal, fault.address, frame.rip);
+        return;
+    }
     install_hook();
     thread.pending_signals |= signal_bit(fault.signal);
     thread.pending_info[fault.signal] = { fault.signal, fault.code, 0, 0, fault.address };

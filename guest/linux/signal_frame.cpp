@@ -169,6 +169,8 @@ void fill_info(UserSignalInfo& out, const SignalInfo& info)
 
 } // namespace
 
+void reset_extended_state(sched::ExtendedState fpu) { reset_fpu(fpu); }
+
 lib::ErrorOr<void> write_signal_info(UserAddress destination, const SignalInfo& info)
 {
     UserSignalInfo out {};

@@ -345,6 +345,59 @@ void timer_interrupt()
     g_armed = NO_DEADLINE; // the platform timer is one-shot
 }
 
+namespace {
+
+// Leaves the current task (saving it unless it is dead) for the next runnable one, idling
+// until there is one, on whatever host it lives.
+void switch_away(kernel::TrapFrame& frame, ExtendedState live)
+{
+    Task* task = g_current;
+    int64_t now = g_clock();
+    task->cpu_ns += now - task->running_since;
+    g_current = nullptr;
+    if (task->state == TaskState::Dead) {
+        if (g_release_hook)
+            g_release_hook(*task);
+    } else {
+        save(*task, frame, live);
+        if (task->state == TaskState::Runnable)
+            enqueue(*task);
+    }
+    task = &idle_until_runnable();
+    g_current = task;
+    // Idle time is nobody's: read the clock again only if the scheduler idled.
+    task->running_since = g_idled ? g_clock() : now;
+    g_slice_end = task->running_since + TIME_SLICE;
+    if (task->host != platform::current_host()) {
+        platform::hand_over(task->host);
+        // Handed back: the current task is one of this host's.
+        enter_trap(frame, live);
+        host_changed();
+        task = g_current;
+    }
+    load(*task, frame, live);
+    load_thread_pointers(*task);
+}
+
+// The last steps before the current task runs: its wait's result, signal delivery (which
+// may end it, and then another task is chosen), the timer.
+void finish_resume(kernel::TrapFrame& frame, ExtendedState live)
+{
+    for (;;) {
+        Task& task = *g_current;
+        apply_wake(task, frame);
+        if (g_resume_hook)
+            g_resume_hook(task, frame, live);
+        task.wake_kind = Task::Wake::None;
+        if (task.state != TaskState::Dead)
+            break;
+        switch_away(frame, live);
+    }
+    arm_platform_timer();
+}
+
+} // namespace
+
 void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
 {
     Task* task = g_current;
@@ -356,31 +409,53 @@ void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
         fire_due_timers(now);
         preempt = preempt || now >= g_slice_end;
     }
-    if (task->state != TaskState::Runnable || (preempt && g_run_head)) {
-        int64_t now = g_clock();
-        task->cpu_ns += now - task->running_since;
-        g_current = nullptr;
-        if (task->state == TaskState::Dead) {
-            if (g_release_hook)
-                g_release_hook(*task);
-        } else {
-            save(*task, frame, live);
-            if (task->state == TaskState::Runnable)
-                enqueue(*task);
-        }
-        task = &idle_until_runnable();
-        g_current = task;
-        load(*task, frame, live);
-        // Idle time is nobody's: read the clock again only if the scheduler idled.
-        task->running_since = g_idled ? g_clock() : now;
-        g_slice_end = task->running_since + TIME_SLICE;
-        load_thread_pointers(*task);
+    if (task->state != TaskState::Runnable || (preempt && g_run_head))
+        switch_away(frame, live);
+    finish_resume(frame, live);
+}
+
+void host_changed()
+{
+    g_armed = NO_DEADLINE;
+    g_loaded_fs_base = g_loaded_gs_base = ~0ull;
+}
+
+void resume_current(kernel::TrapFrame& frame, ExtendedState live)
+{
+    enter_trap(frame, live);
+    host_changed();
+    Task& task = *g_current;
+    load(task, frame, live);
+    load_thread_pointers(task);
+    finish_resume(frame, live);
+}
+
+void kill(Task& task)
+{
+    if (&task == g_current) {
+        exit_current();
+        return;
     }
-    apply_wake(*task, frame);
-    if (g_resume_hook)
-        g_resume_hook(*task, frame, live);
-    task->wake_kind = Task::Wake::None;
-    arm_platform_timer();
+    if (task.state == TaskState::Dead)
+        return;
+    if (task.state == TaskState::Runnable) {
+        Task* previous = nullptr;
+        for (Task* cursor = g_run_head; cursor; previous = cursor, cursor = cursor->run_next) {
+            if (cursor == &task) {
+                (previous ? previous->run_next : g_run_head) = task.run_next;
+                if (g_run_tail == &task)
+                    g_run_tail = previous;
+                task.run_next = nullptr;
+                break;
+            }
+        }
+    }
+    task.state = TaskState::Dead;
+    disarm(task.timeout);
+    remove_from_queue(task);
+    --g_live_tasks;
+    if (g_release_hook)
+        g_release_hook(task);
 }
 
 void set_resume_hook(ResumeHook hook) { g_resume_hook = hook; }

@@ -23,3 +23,9 @@ void arm_timer(int64_t deadline) { fake_platform::armed = deadline; }
 void set_fs_base(uint64_t base) { fake_platform::fs_base = base; }
 void set_gs_base(uint64_t base) { fake_platform::gs_base = base; }
 } // namespace platform
+
+namespace platform {
+// One host: the scheduler never hands the CPU over.
+int current_host() { return 0; }
+void hand_over(int) { }
+} // namespace platform

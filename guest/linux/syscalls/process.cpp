@@ -73,8 +73,12 @@ lib::ErrorOr<void> set_limit(int resource, ResourceLimit wanted)
 // void exit_group(int status);
 SyscallResult sys_exit_group(SyscallArguments& a) { exit_program(static_cast<int>(a[0])); }
 
-SyscallResult sys_getpid(SyscallArguments&) { return PID; }
-SyscallResult sys_getppid(SyscallArguments&) { return 0; }
+SyscallResult sys_getpid(SyscallArguments&) { return current_process().pid; }
+SyscallResult sys_getppid(SyscallArguments&)
+{
+    Process* parent = current_process().parent;
+    return parent ? parent->pid : 0;
+}
 SyscallResult sys_getpgrp(SyscallArguments&) { return PID; }
 SyscallResult sys_getuid(SyscallArguments&) { return 0; }
 SyscallResult sys_geteuid(SyscallArguments&) { return 0; }

@@ -1,7 +1,8 @@
 // Threads: clone and clone3 with the flags pthreads use, exit, set_tid_address, the robust list,
 // gettid, and the scheduler calls (sched_yield, the policy and priority queries, getcpu).
-// FIXME: clone without CLONE_VM (fork) comes with issue 6.
+// A clone that makes a process rather than a thread goes to syscalls/fork.cpp.
 #include <lib/allocator.h>
+#include <linux/clone.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
@@ -12,11 +13,6 @@ namespace linux {
 
 namespace {
 
-constexpr uint64_t CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
-                   CLONE_PIDFD = 0x1000, CLONE_PTRACE = 0x2000, CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000,
-                   CLONE_THREAD = 0x10000, CLONE_SYSVSEM = 0x40000, CLONE_SETTLS = 0x80000,
-                   CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_DETACHED = 0x400000,
-                   CLONE_CHILD_SETTID = 0x1000000, CLONE_IO = 0x80000000;
 constexpr uint64_t THREAD_FLAGS = CLONE_VM | CLONE_THREAD | CLONE_SIGHAND;
 // Flags that change nothing here: one set of files, one file-system context, no ptrace.
 constexpr uint64_t ACCEPTED_FLAGS = THREAD_FLAGS | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS |
@@ -25,14 +21,6 @@ constexpr uint64_t ACCEPTED_FLAGS = THREAD_FLAGS | CLONE_FS | CLONE_FILES | CLON
 constexpr int ROBUST_LIST_HEAD_SIZE = 24;
 constexpr int SCHED_OTHER = 0;
 
-struct CloneRequest {
-    uint64_t flags;
-    uint64_t stack; // the new stack pointer; 0 keeps the caller's
-    uint64_t parent_tid;
-    uint64_t child_tid;
-    uint64_t tls;
-};
-
 SyscallResult create_thread(const CloneRequest& request)
 {
     uint64_t flags = request.flags;
@@ -40,7 +28,7 @@ SyscallResult create_thread(const CloneRequest& request)
         // A new process (fork, vfork, or a clone that shares less than a thread would).
         if (flags & CLONE_THREAD)
             return EINVAL;
-        return ENOSYS;
+        return create_process(request);
     }
     if (flags & ~ACCEPTED_FLAGS)
         return EINVAL;
@@ -84,7 +72,7 @@ SyscallResult create_thread(const CloneRequest& request)
 // long clone(unsigned long flags, void *stack, int *parent_tid, int *child_tid, unsigned long tls);
 SyscallResult sys_clone(SyscallArguments& a)
 {
-    return create_thread({ a[0] & ~0xffull /* the exit signal */, a[1], a[2], a[3], a[4] });
+    return create_thread({ a[0] & ~0xffull, static_cast<int>(a[0] & 0xff), a[1], a[2], a[3], a[4] });
 }
 
 // long clone3(struct clone_args *cl_args, size_t size);
@@ -102,10 +90,10 @@ SyscallResult sys_clone3(SyscallArguments& a)
         if (TRY(read_user<uint64_t>(a[0] + offset)) != 0)
             return E2BIG;
     }
-    if ((arguments.stack == 0) != (arguments.stack_size == 0) || (arguments.flags & CLONE_PIDFD))
+    if ((arguments.stack == 0) != (arguments.stack_size == 0) || (arguments.flags & CLONE_PIDFD) || arguments.exit_signal > 64)
         return EINVAL;
     uint64_t stack = arguments.stack ? arguments.stack + arguments.stack_size : 0;
-    return create_thread({ arguments.flags, stack, arguments.parent_tid, arguments.child_tid, arguments.tls });
+    return create_thread({ arguments.flags, static_cast<int>(arguments.exit_signal), stack, arguments.parent_tid, arguments.child_tid, arguments.tls });
 }
 
 // void exit(int status);  Ends the calling thread; the last one ends the program.

@@ -16,6 +16,15 @@ platform_signal_restorer:
     syscall
     ud2
 
+    // resume_trap(context): returns from the host signal whose ucontext is at `context`,
+    // from deep inside a handler (a host that was parked mid-trap resumes this way).
+    .globl platform_resume_trap
+platform_resume_trap:
+    mov %rdi, %rsp
+    mov $15, %eax
+    syscall
+    ud2
+
     // enter_program(entry, stack): a clean register file, as the Linux ABI promises at _start.
     .globl platform_enter_program
 platform_enter_program:

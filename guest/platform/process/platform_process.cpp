@@ -3,6 +3,7 @@
 // kernel as SIGSYS through Syscall User Dispatch, which lets only the kernel's own text make
 // host syscalls; faults arrive as SIGSEGV and friends. Each signal is handled on the kernel's
 // stack and returns through rt_sigreturn with the program's (possibly changed) registers.
+#include "host_processes.h"
 #include "host_syscall.h"
 #include "sandbox.h"
 
@@ -83,7 +84,6 @@ struct HostStat {
     int64_t rest[12];
 };
 
-alignas(16) char g_signal_stack[256 * 1024];
 uint64_t g_ram_size;
 uint64_t g_hwcap2;
 uint64_t g_minimum_signal_stack_size = 2048;
@@ -96,7 +96,6 @@ int64_t g_coarse_resolution_ns = 4000000;
 }
 
 bool g_ram_mapped;
-int g_timer_id = -1;
 
 // Start-up failed: tell the monitor why (once guest RAM is there to carry the message).
 [[noreturn]] void fail(const char* why)
@@ -133,6 +132,7 @@ void on_signal(int signal, void* info_pointer, void* context_pointer)
             kernel::handle_fault({ signal, info->code, info->address }, frame);
         return;
     }
+    process::record_trap(context);
     sched::ExtendedState extended = extended_state_of(*context);
     sched::enter_trap(frame, extended);
     if (signal == SIGSYS) // Syscall User Dispatch left the registers as at the `syscall`
@@ -169,6 +169,32 @@ void read_host_auxv(uint64_t* initial_stack)
 
 } // namespace
 
+namespace process {
+
+kernel::TrapFrame& trap_frame_of(void* context) { return static_cast<UContext*>(context)->registers; }
+sched::ExtendedState extended_state_of(void* context) { return platform::extended_state_of(*static_cast<UContext*>(context)); }
+
+// The timer interrupt: a one-shot CLOCK_MONOTONIC timer that raises SIGALRM in this host.
+bool create_host_timer()
+{
+    struct {
+        uint64_t value;
+        int signal, notify;
+        int pad[12];
+    } event { 0, SIGALRM, 0 /* SIGEV_SIGNAL */, {} };
+    return host::syscall6(host::TimerCreate, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<uint64_t>(&event), reinterpret_cast<uint64_t>(&local().timer_id)) == 0;
+}
+
+// A syscall from anywhere but the kernel's text traps into the kernel.
+bool enable_syscall_dispatch()
+{
+    uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
+    uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
+    return host::syscall6(host::Prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text_start, text_length, 0) == 0;
+}
+
+} // namespace process
+
 extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
 {
     // Constructors of globals, which no C runtime runs for us.
@@ -180,6 +206,8 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
     if (host::syscall6(host::Getppid) == 1)
         die();
 
+    if (!process::set_up_first_host())
+        die();
     HostStat ram {};
     if (host::syscall6(host::Fstat, RAM_FD, reinterpret_cast<uint64_t>(&ram)) != 0 || ram.size <= 0)
         die();
@@ -188,19 +216,13 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
         die();
     g_ram_mapped = true;
 
-    uint64_t stack[3] = { reinterpret_cast<uint64_t>(g_signal_stack), 0, sizeof(g_signal_stack) };
+    uint64_t stack[3] = { reinterpret_cast<uint64_t>(process::local().signal_stack), 0, sizeof(process::local().signal_stack) };
     if (host::syscall6(host::Sigaltstack, reinterpret_cast<uint64_t>(stack), 0) != 0)
         fail("sigaltstack failed");
     constexpr int handled[] = { SIGSYS, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGALRM };
     for (int signal : handled)
         install_handler(signal);
-    // The timer interrupt: a one-shot CLOCK_MONOTONIC timer that raises SIGALRM.
-    struct {
-        uint64_t value;
-        int signal, notify;
-        int pad[12];
-    } event { 0, SIGALRM, 0 /* SIGEV_SIGNAL */, {} };
-    if (host::syscall6(host::TimerCreate, 1 /* CLOCK_MONOTONIC */, reinterpret_cast<uint64_t>(&event), reinterpret_cast<uint64_t>(&g_timer_id)) != 0)
+    if (!process::create_host_timer())
         fail("timer_create failed");
 
     // The host's tick, which the coarse clocks report as their resolution (asked now: the
@@ -210,9 +232,7 @@ extern "C" [[noreturn]] void process_platform_start(uint64_t* initial_stack)
         g_coarse_resolution_ns = resolution[0] * 1000000000 + resolution[1];
 
     // From here on, a syscall from anywhere but the kernel's text traps into the kernel.
-    uint64_t text_start = reinterpret_cast<uint64_t>(__executable_start);
-    uint64_t text_length = reinterpret_cast<uint64_t>(etext) - text_start;
-    if (host::syscall6(host::Prctl, PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, text_start, text_length, 0) != 0)
+    if (!process::enable_syscall_dispatch())
         fail("this host has no Syscall User Dispatch (Linux 5.11 or later with CONFIG_GENERIC_ENTRY)");
     // And from here on, the kernel process itself may make only the calls it needs.
     if (!process::install_sandbox())
@@ -300,7 +320,7 @@ void arm_timer(int64_t deadline)
         setting[2] = deadline / 1000000000;
         setting[3] = deadline % 1000000000;
     }
-    host::syscall6(host::TimerSettime, static_cast<uint64_t>(g_timer_id), TIMER_ABSTIME, reinterpret_cast<uint64_t>(setting), 0);
+    host::syscall6(host::TimerSettime, static_cast<uint64_t>(process::local().timer_id), TIMER_ABSTIME, reinterpret_cast<uint64_t>(setting), 0);
 }
 
 void set_fs_base(uint64_t base) { host::syscall6(host::ArchPrctl, ARCH_SET_FS, base); }

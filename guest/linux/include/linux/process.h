@@ -1,6 +1,7 @@
-// The running program's kernel-side state: the process (memory, files, signal actions) and its
-// threads (each a scheduler task with its own registers, signal mask and thread pointer).
-// FIXME: one process for now; issue 6 (fork) makes processes objects too.
+// The application's kernel-side state: processes (memory, files, signal actions, their place in
+// the process tree) and their threads (each a scheduler task with its own registers, signal
+// mask and thread pointer). A process's pid is its first thread's tid; PID 1 is the program
+// unikit started, and its exit ends the VM.
 #pragma once
 
 #include <linux/fd_table.h>
@@ -31,8 +32,40 @@ struct SignalInfo {
     uint64_t address { 0 }; // si_addr (faults), or si_value (SI_QUEUE, SI_TIMER)
 };
 
+// An address space and the host it lives in (platform.h "Hosts"): shared by the processes of
+// a vfork (or clone with CLONE_VM) until the child calls execve or exits.
+struct Memory {
+    mm::AddressSpace* space { nullptr };
+    int users { 0 };
+    int host { 0 };
+};
+
+enum class ProcessState : uint8_t { Running, Zombie };
+
 struct Process {
-    mm::AddressSpace* address_space { nullptr };
+    mm::AddressSpace* address_space { nullptr }; // memory->space
+    Memory* memory { nullptr };
+    int pid { 0 };
+    int process_group { 0 };
+    int session { 0 };
+    Process* parent { nullptr };
+    Process* children { nullptr }; // linked through next_sibling
+    Process* next_sibling { nullptr };
+    Process* next { nullptr };     // every process, for lookups
+    ProcessState state { ProcessState::Running };
+    int wait_status { 0 };         // once a zombie: what wait4 reports (Linux's encoding)
+    bool did_exec { false };       // setpgid on a child that has called execve: EACCES
+    bool child_subreaper { false };
+    int exit_signal { 17 };        // what the parent gets when this process ends (SIGCHLD)
+    // wait4 callers in this process sleep here until a child changes state.
+    sched::WaitQueue child_events;
+    // A vfork parent sleeps here until this child calls execve or exits.
+    sched::WaitQueue vfork_done;
+    // Stopped or continued, and not yet reported to a wait4 with WUNTRACED/WCONTINUED.
+    bool stop_to_report { false };
+    bool continue_to_report { false };
+    int stop_signal { 0 };
+    int64_t children_cpu_ns { 0 }; // of reaped children (RUSAGE_CHILDREN, times)
     FdTable files;
     vfs::Location cwd; // set to / at boot
     char executable[PATH_LENGTH_MAX] {};
@@ -68,6 +101,11 @@ struct Thread : sched::Task {
     // While in a futex wait: what it waits on.
     uint64_t futex_address { 0 };
     uint32_t futex_bitset { 0 };
+    // CLONE_CHILD_SETTID of a new process: written in the child's own memory when it first runs.
+    uint64_t set_child_tid { 0 };
+    // A blocked call's on_interrupt that a signal from another process triggered: it runs
+    // when the thread resumes, in its own memory.
+    void (*deferred_interrupt)(sched::Task&) { nullptr };
     // While in a relative nanosleep: where its `rem` goes if a signal interrupts it.
     uint64_t sleep_remaining_address { 0 };
     int64_t sleep_deadline { 0 };
@@ -77,20 +115,62 @@ Process& current_process();
 // The thread's name (prctl PR_GET_NAME, /proc/PID/comm): PR_SET_NAME's, or the program's.
 void thread_name(const Thread&, char (&name)[16]);
 Thread& current_thread();
+// A live thread of any process, by tid.
 Thread* find_thread(int tid);
-// The thread the program starts in (tid 1, the process id), made current at boot.
+// A process (running or zombie) by pid.
+Process* find_process(int pid);
+// Calls `visit` for every process, running or zombie.
+template<typename Visit>
+void for_each_process(Visit visit);
+// The thread the program starts in (tid 1: PID 1's main thread), made current at boot.
 Thread& create_main_thread();
 // A new thread's id (never reused while the VM runs).
 int allocate_tid();
 void add_thread(Process&, Thread&);
-// Ends the current thread: clears and wakes its clear_child_tid, and ends the program if it
+// Ends the current thread: clears and wakes its clear_child_tid, and ends the process if it
 // was the last one.
 void exit_thread(int status);
 
-// Ends the program (and the VM): exit status, or death by signal.
-[[noreturn]] void exit_program(int status);
-[[noreturn]] void kill_program(int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
+// Ends the current process (exit_group) with `status`, or by `signal`; ends the VM if it is
+// PID 1. Returns: the current task no longer runs once the trap ends.
+void exit_process(int status);
+// Ends `process` by `signal` (a fatal signal from anywhere). Its threads never run again.
+void kill_process(Process&, int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
+// Kept for the callers that end the current process: exit_process / kill_process on it.
+void exit_program(int status);
+void kill_program(int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
 // A signal from the kernel for the current thread (SIGPIPE): see linux/signals.h.
 void raise_signal(int signal);
+
+// The process tree (process_tree.cpp).
+// A new process: a copy of the current one (fork, or vfork/clone sharing `memory`), with
+// `thread` as its only thread. Returns the child, not yet runnable.
+lib::ErrorOr<Process*> create_child_process(Memory* shared_memory);
+// Makes `process` a zombie with `wait_status`: its children go to the reaper, its parent
+// hears of it (SIGCHLD, wait4). Its threads must be gone already.
+void make_zombie(Process&, int wait_status);
+// Frees a zombie once its parent has collected it.
+void reap(Process&);
+// Drops `process`'s use of its memory; the last user frees the frames and the host.
+void release_memory(Process&);
+// How many processes exist (running or zombie): RLIMIT_NPROC and the VM's cap.
+int process_count();
+// The parent's side of a child's stop or continue (SIGCHLD with CLD_STOPPED/CLD_CONTINUED).
+void notify_parent_stopped(Process&, int signal);
+void notify_parent_continued(Process&);
+
+namespace detail {
+extern Process* g_processes;
+}
+
+template<typename Visit>
+void for_each_process(Visit visit)
+{
+    for (Process* process = detail::g_processes; process;) {
+        Process* next = process->next;
+        visit(*process);
+        process = next;
+    }
+}
 
 } // namespace linux

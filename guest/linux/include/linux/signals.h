@@ -63,6 +63,8 @@ lib::ErrorOr<void> write_signal_info(UserAddress, const SignalInfo&);
 // program's stack and points the registers at the handler, with a fresh FPU state; the
 // frame remembers `old_mask`. False if the stack cannot take it.
 bool push_signal_frame(Thread&, kernel::TrapFrame&, sched::ExtendedState, const SignalInfo&, const SignalAction&, uint64_t old_mask);
+// The FPU/SSE/AVX state a new program or handler starts with.
+void reset_extended_state(sched::ExtendedState);
 // rt_sigreturn: restores registers, mask, alternate stack and FPU state from the frame the
 // handler returned through. False if the frame cannot be read.
 bool pop_signal_frame(Thread&, kernel::TrapFrame&, sched::ExtendedState);

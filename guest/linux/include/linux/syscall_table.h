@@ -67,11 +67,11 @@
     U(54, setsockopt) \
     U(55, getsockopt) \
     S(56, clone, "xpppx") \
-    U(57, fork) \
-    U(58, vfork) \
-    U(59, execve) \
+    S(57, fork, "") \
+    S(58, vfork, "") \
+    S(59, execve, "spp") \
     S(60, exit, "d") \
-    U(61, wait4) \
+    S(61, wait4, "dpxp") \
     S(62, kill, "dd") \
     S(63, uname, "p") \
     U(64, semget) \
@@ -257,7 +257,7 @@
     U(244, mq_notify) \
     U(245, mq_getsetattr) \
     U(246, kexec_load) \
-    U(247, waitid) \
+    S(247, waitid, "ddpxp") \
     U(248, add_key) \
     U(249, request_key) \
     U(250, keyctl) \
@@ -332,7 +332,7 @@
     S(319, memfd_create, "sx") \
     U(320, kexec_file_load) \
     U(321, bpf) \
-    U(322, execveat) \
+    S(322, execveat, "dsppx") \
     U(323, userfaultfd) \
     S(324, membarrier, "dud") \
     U(325, mlock2) \

@@ -42,6 +42,33 @@ void set_gs_base(uint64_t base);
 uint64_t hwcap2();
 uint64_t minimum_signal_stack_size();
 
+// Hosts. One CPU runs the guest, but each address space may need a machine context of its own:
+// on the process platform, each is a host process (a guest process's mappings live in its host
+// process's page tables; the kernel's data is shared by all of them). Exactly one host runs at
+// a time — the one holding the CPU — so the kernel stays single-threaded. Under KVM there
+// is one host and these are trivial.
+inline constexpr int MAX_HOSTS = 1024;
+int current_host();
+// Gives the CPU to `host` and sleeps until some host hands it back; then returns (the
+// scheduler's current task is one of this host's). A retired host exits instead.
+void hand_over(int host);
+// A new host, a copy of this one (same mappings, so it suits an address-space copy-on-write
+// copy, or a fresh image once the copy's mappings are dropped). One side keeps the CPU and
+// returns; the other sleeps until it is handed the CPU and then resumes the scheduler's current
+// task straight from its trap (see resume_trap). EAGAIN when no host slot or host process is
+// left.
+struct HostFork {
+    int new_host;
+    bool in_new_host; // which side this is
+};
+lib::ErrorOr<HostFork> fork_host(bool new_host_continues);
+// The current host's address space is gone: it exits at its next hand_over.
+void retire_current_host();
+// A host other than the current one that no task will ever run on again: it exits.
+void end_host(int host);
+// Drops every user mapping of the current host (execve into a fresh image).
+void unmap_user_range();
+
 // Starts the program (the current task): jumps to `entry` with `stack` as its stack pointer. Never returns.
 [[noreturn]] void enter_program(uint64_t entry, uint64_t stack);
 [[noreturn]] void halt();

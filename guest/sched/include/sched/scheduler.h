@@ -93,6 +93,9 @@ struct Task {
     bool restarted { false };
     int64_t restart_deadline { NO_DEADLINE };
 
+    // The host (platform.h) whose machine context the task's address space lives in.
+    int host { 0 };
+
     Task* run_next { nullptr };
     int64_t cpu_ns { 0 };
     int64_t running_since { 0 };
@@ -112,6 +115,9 @@ void start_first(Task&);
 void start(Task&);
 // The current task never runs again; the scheduler forgets it when it leaves the trap.
 void exit_current();
+// Another task never runs again (its process was killed): taken off whatever queue holds it
+// and released at once.
+void kill(Task&);
 
 // From a syscall handler: puts the current task to sleep on `queue` (may be null: wait for the
 // deadline or an explicit wake) until woken or until `deadline` (CLOCK_MONOTONIC ns), when the
@@ -142,6 +148,14 @@ void set_thread_pointers(uint64_t fs_base, uint64_t gs_base);
 // state: fires due timers, switches tasks if needed (idling until one is runnable), and arms
 // the platform timer for the next deadline or time slice.
 void leave_trap(kernel::TrapFrame&, ExtendedState);
+// Called by the platform in a host that was just handed the CPU without returning through
+// leave_trap (a host made by fork_host that parked at once): the current task resumes
+// through `frame`, the registers of this host's trap.
+void resume_current(kernel::TrapFrame&, ExtendedState);
+// Called by the platform when the current trap continues in another host (fork_host's new
+// host keeping the CPU): that host's timer and thread pointers are not what the scheduler
+// last set.
+void host_changed();
 // The platform's timer went off (any context).
 void timer_interrupt();
 
