@@ -20,15 +20,20 @@ static constexpr int s_terminating[] = { SIGINT, SIGTERM, SIGHUP };
 // The line the timeout prints, formatted before the timer is armed.
 static char s_timeout_line[128];
 
-// Async-signal-safe: kill and waitpid only.
+// Async-signal-safe: kill and waitpid only. The guest kernel's host processes form one
+// process group, led by the first.
 static void kill_guest()
 {
     pid_t pid = s_guest_pid.exchange(0);
     if (pid > 0) {
-        kill(pid, SIGKILL);
-        while (waitpid(pid, nullptr, 0) < 0 && errno == EINTR) { }
+        kill(-pid, SIGKILL);
+        while (waitpid(-pid, nullptr, 0) > 0 || errno == EINTR) { }
     }
 }
+
+static std::atomic<bool> s_child_exited { false };
+
+static void on_child_exit(int) { s_child_exited.store(true); }
 
 // Async-signal-safe: kill, waitpid and _exit only.
 static void on_terminating_signal(int signal)
@@ -59,7 +64,16 @@ void install_monitor_signal_handlers()
         sigaction(signal, &action, nullptr);
     action.sa_handler = on_timeout;
     sigaction(SIGALRM, &action, nullptr);
+    // No SA_RESTART: a guest host process that dies interrupts the monitor's wait for the
+    // next hypercall, so that a crash is noticed even if nothing else would wake it.
+    struct sigaction child {};
+    child.sa_handler = on_child_exit;
+    sigemptyset(&child.sa_mask);
+    child.sa_flags = SA_NOCLDSTOP;
+    sigaction(SIGCHLD, &child, nullptr);
 }
+
+bool take_child_exited() { return s_child_exited.exchange(false); }
 
 void arm_monitor_timeout(uint64_t timeout_ns)
 {

@@ -22,5 +22,7 @@ void set_guest_pid_for_signals(pid_t pid);
 
 // The signals whose handler kills the guest (SIGALRM too); block them around spawning it.
 sigset_t terminating_signals();
+// Whether a child of the monitor (a guest kernel host process) has ended since the last call.
+bool take_child_exited();
 
 } // namespace host

@@ -89,7 +89,10 @@ void ProcessVm::spawn_kernel()
     sigemptyset(&empty);
     posix_spawnattr_setsigdefault(&attributes, &defaults);
     posix_spawnattr_setsigmask(&attributes, &empty);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+    // Its own process group: the kernel's host processes (one per guest address space, all
+    // children of the monitor) are killed together.
+    posix_spawnattr_setpgroup(&attributes, 0);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP);
 
     char kernel_name[] = "unikit-kernel";
     char* argv[] = { kernel_name, nullptr };
@@ -163,6 +166,8 @@ int ProcessVm::exit_loop(VmContext& context)
     while (!context.exit_status) {
         // One byte more than a message, and MSG_TRUNC, so an oversized message is noticed.
         uint8_t buffer[sizeof(uabi::HypercallMessage) + 1];
+        if (take_child_exited() && !reap_exited_hosts(context))
+            break;
         ssize_t length = recv(m_channel, buffer, sizeof(buffer), MSG_TRUNC);
         if (length < 0 && errno == EINTR)
             continue;
@@ -189,6 +194,28 @@ int ProcessVm::exit_loop(VmContext& context)
     return *context.exit_status;
 }
 
+bool ProcessVm::reap_exited_hosts(VmContext& context)
+{
+    // A host process whose address space is gone exits with 0; one that dies otherwise is a
+    // kernel crash, and the rest cannot go on without it.
+    int status = 0;
+    rusage usage {};
+    pid_t pid;
+    while ((pid = wait4(-m_pid, &status, WNOHANG, &usage)) > 0) {
+        if (pid == m_pid) {
+            m_reaped = true;
+            m_wait_status = status;
+            m_stats.set_guest_usage(usage);
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            m_wait_status = status;
+            describe_death(context);
+            return false;
+        }
+    }
+    return true;
+}
+
 void ProcessVm::guest_died(VmContext& context)
 {
     // recv() gave 0: the guest closed its channel, or sent an empty message.
@@ -213,6 +240,11 @@ void ProcessVm::guest_died(VmContext& context)
         context.stop(EXIT_UNIKIT_FAILED, "guest kernel closed its hypercall channel unexpectedly");
         return;
     }
+    describe_death(context);
+}
+
+void ProcessVm::describe_death(VmContext& context)
+{
     if (WIFSIGNALED(m_wait_status) && WTERMSIG(m_wait_status) == SIGSYS) {
         // The kernel process's seccomp filter (guest/platform/process/sandbox.cpp) fired.
         context.stop(EXIT_UNIKIT_FAILED, "the guest attempted a forbidden host syscall; the VM was stopped");
@@ -228,18 +260,22 @@ void ProcessVm::guest_died(VmContext& context)
 
 void ProcessVm::reap(bool kill_first)
 {
-    if (m_pid <= 0 || m_reaped)
+    if (m_pid <= 0 || m_group_reaped)
         return;
     if (kill_first)
-        kill(m_pid, SIGKILL);
+        kill(-m_pid, SIGKILL);
     set_guest_pid_for_signals(0);
     rusage usage {};
-    while (wait4(m_pid, &m_wait_status, 0, &usage) < 0) {
-        if (errno != EINTR)
-            break;
+    int status;
+    pid_t pid;
+    while ((pid = wait4(-m_pid, &status, 0, &usage)) > 0 || errno == EINTR) {
+        if (pid == m_pid) {
+            m_reaped = true;
+            m_wait_status = status;
+            m_stats.set_guest_usage(usage);
+        }
     }
-    m_reaped = true;
-    m_stats.set_guest_usage(usage);
+    m_reaped = m_group_reaped = true;
 }
 
 void ProcessVm::terminate()

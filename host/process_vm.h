@@ -33,6 +33,9 @@ private:
     void spawn_kernel();
     int exit_loop(VmContext& context);
     void guest_died(VmContext& context);
+    // Reaps host processes that ended; false (and the VM stopped) if one crashed.
+    bool reap_exited_hosts(VmContext& context);
+    void describe_death(VmContext& context);
     void reap(bool kill_first);
 
     VmConfig m_config;
@@ -41,7 +44,8 @@ private:
     VmStats m_stats;
     int m_channel = -1; // the monitor's end of the hypercall socket
     pid_t m_pid = -1;
-    bool m_reaped = false;
+    bool m_reaped = false;       // the first host process
+    bool m_group_reaped = false; // all of them
     int m_wait_status = 0;
 };
 
