@@ -75,7 +75,7 @@ namespace {
 
 int64_t clock_of(const ProcessTimer& timer)
 {
-    return timer.on_cpu_time ? process_cpu_time() : platform::clock_ns(CLOCK_MONOTONIC);
+    return timer.on_cpu_time ? process_cpu_time(*timer.owner) : platform::clock_ns(CLOCK_MONOTONIC);
 }
 
 // The CPU time cannot run faster than the wall clock: look again when it could be due.
@@ -87,7 +87,7 @@ void arm_kernel_timer(ProcessTimer& timer)
         sched::arm(timer.timer, timer.deadline);
         return;
     }
-    int64_t left = timer.deadline - process_cpu_time();
+    int64_t left = timer.deadline - process_cpu_time(*timer.owner);
     sched::arm(timer.timer, platform::clock_ns(CLOCK_MONOTONIC) + (left > 0 ? left : 0));
 }
 
@@ -102,9 +102,10 @@ void on_fire(sched::Timer& kernel_timer)
 
 } // namespace
 
-int64_t process_cpu_time()
+int64_t process_cpu_time() { return process_cpu_time(current_process()); }
+
+int64_t process_cpu_time(const Process& process)
 {
-    Process& process = current_process();
     int64_t total = process.exited_threads_cpu_ns;
     for (Thread* thread = process.threads; thread; thread = thread->next_in_process)
         total += sched::cpu_time(*thread);
@@ -128,6 +129,7 @@ void ProcessTimer::disarm()
 lib::ErrorOr<void> ProcessTimer::set(int clock, int64_t value, int64_t period, bool absolute)
 {
     disarm();
+    owner = &current_process();
     interval = period;
     on_cpu_time = clock == CLOCK_PROCESS_CPUTIME_ID;
     if (value == 0)

@@ -41,6 +41,9 @@ bool handle_page_fault(kernel::Fault& fault, const kernel::TrapFrame& frame)
     // Only page faults: a general-protection fault (SI_KERNEL) keeps its code.
     if (fault.signal != SIGSEGV || (fault.code != SEGV_MAPERR && fault.code != SEGV_ACCERR))
         return false;
+    // Timers fire while the scheduler idles, with no current task: no program memory then.
+    if (!sched::current_or_null())
+        return false;
     if (fault.address >= kernel::USER_END) {
         fault.code = SEGV_MAPERR;
         return false;

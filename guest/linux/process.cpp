@@ -80,6 +80,7 @@ void terminate(Process& process, int wait_status)
     for (int fd = 0; fd <= process.files.highest_open(); ++fd)
         (void)process.files.close(fd);
     process.cwd = {};
+    release_process_timers(process);
     release_memory(process);
     make_zombie(process, wait_status);
 }

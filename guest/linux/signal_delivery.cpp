@@ -104,7 +104,8 @@ void interrupt(Thread& thread)
     if (!thread.parked && sched::is_blocked(thread)) {
         // The hook may write the thread's memory, which is the machine's only in its own
         // process: from another process it runs when the thread resumes.
-        if (thread.on_interrupt && thread.process == &current_process())
+        auto* current = static_cast<Thread*>(sched::current_or_null());
+        if (thread.on_interrupt && current && thread.process == current->process)
             thread.on_interrupt(thread);
         else if (thread.on_interrupt)
             thread.deferred_interrupt = thread.on_interrupt;

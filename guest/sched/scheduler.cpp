@@ -238,6 +238,7 @@ Task::~Task()
 }
 
 Task& current() { return *g_current; }
+Task* current_or_null() { return g_current; }
 
 void enter_trap(kernel::TrapFrame& frame, ExtendedState live)
 {

@@ -27,13 +27,12 @@ struct Itimerval {
     Timeval value;
 };
 
-ProcessTimer g_itimers[3];
 constexpr int ITIMER_SIGNALS[3] = { SIGALRM, SIGVTALRM, SIGPROF };
 
 void itimer_expired(ProcessTimer& timer, uint64_t)
 {
-    int which = static_cast<int>(&timer - g_itimers);
-    send_signal(current_process(), SignalInfo { ITIMER_SIGNALS[which], SI_KERNEL });
+    int which = static_cast<int>(&timer - timer.owner->itimers);
+    send_signal(*timer.owner, SignalInfo { ITIMER_SIGNALS[which], SI_KERNEL });
 }
 
 lib::ErrorOr<int64_t> timeval_ns(const Timeval& time)
@@ -55,13 +54,13 @@ Timeval ns_timeval(int64_t ns)
 
 Itimerval current_itimer(int which)
 {
-    ProcessTimer& timer = g_itimers[which];
+    ProcessTimer& timer = current_process().itimers[which];
     return { ns_timeval(timer.period()), ns_timeval(timer.value_left()) };
 }
 
 void set_itimer(int which, int64_t value, int64_t interval)
 {
-    ProcessTimer& timer = g_itimers[which];
+    ProcessTimer& timer = current_process().itimers[which];
     timer.expire = itimer_expired;
     int clock = which == ITIMER_REAL ? CLOCK_MONOTONIC : CLOCK_PROCESS_CPUTIME_ID;
     (void)timer.set(clock, value, interval, false); // relative times cannot fail
@@ -80,6 +79,7 @@ static_assert(sizeof(Sigevent) == 64);
 
 struct PosixTimer {
     bool used;
+    Process* creator;
     int clock;
     int notify;
     int signal;
@@ -104,12 +104,12 @@ void posix_timer_expired(ProcessTimer& timer, uint64_t count)
             send_signal(*thread, info);
         return;
     }
-    send_signal(current_process(), info);
+    send_signal(*timer.owner, info);
 }
 
 lib::ErrorOr<PosixTimer*> timer_for(uint64_t id)
 {
-    if (id >= MAX_TIMERS || !g_timers[id].used)
+    if (id >= MAX_TIMERS || !g_timers[id].used || g_timers[id].creator != &current_process())
         return EINVAL;
     return &g_timers[id];
 }
@@ -185,6 +185,7 @@ SyscallResult sys_timer_create(SyscallArguments& a)
     TRY(write_user(a[2], static_cast<int32_t>(id)));
     PosixTimer& timer = g_timers[id];
     timer.used = true;
+    timer.creator = &current_process();
     timer.clock = clock;
     timer.notify = event.notify;
     timer.signal = event.signal;
@@ -227,6 +228,22 @@ SyscallResult sys_timer_delete(SyscallArguments& a)
     timer->timer.disarm();
     timer->used = false;
     return 0;
+}
+
+} // namespace linux
+
+namespace linux {
+
+void release_process_timers(Process& process)
+{
+    for (auto& timer : process.itimers)
+        timer.disarm();
+    for (auto& timer : g_timers) {
+        if (timer.used && timer.creator == &process) {
+            timer.timer.disarm();
+            timer.used = false;
+        }
+    }
 }
 
 } // namespace linux

@@ -56,9 +56,11 @@ struct ProcessTimer {
     int64_t interval { 0 };
     void (*expire)(ProcessTimer&, uint64_t count) { nullptr };
     void* context { nullptr }; // for `expire`
+    struct Process* owner { nullptr }; // whose CPU time it counts, set by set()
 };
 
-// The CPU time of the current process so far: its threads', live and exited.
+// The CPU time of a process so far: its threads', live and exited.
+int64_t process_cpu_time(const struct Process&);
 int64_t process_cpu_time();
 
 } // namespace linux

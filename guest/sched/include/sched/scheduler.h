@@ -103,6 +103,8 @@ struct Task {
 
 // The task whose trap the kernel is serving.
 Task& current();
+// The same, or null while the scheduler idles or switches (timers fire then).
+Task* current_or_null();
 // Called by the platform when a trap begins: the live registers and extended state of the
 // current task (the ones leave_trap gets), for clone to copy.
 void enter_trap(kernel::TrapFrame&, ExtendedState);
