@@ -1,5 +1,6 @@
 // The TSC-based program clocks and the vDSO's mapping (see vdso/vdso.h).
 #include <kernel/layout.h>
+#include <kernel/memory.h>
 #include <linux/user_memory.h>
 #include <platform/platform.h>
 #include <vdso/calibration.h>
@@ -19,8 +20,9 @@ bool g_tsc_invariant;
 ClockSample g_first;
 // The kernel's copy is the truth; the program's read-only page mirrors it.
 TimeData g_data;
-uint64_t g_vvar_address, g_vdso_address, g_vvar_physical;
-mm::AddressSpace* g_space;
+uint64_t g_vvar_address, g_vdso_address;
+// The kernel's own frames for [vvar] and [vdso], shared by every address space.
+uint64_t g_vvar_physical, g_vdso_physical;
 
 bool tsc_is_invariant()
 {
@@ -57,12 +59,9 @@ ClockSample take_sample()
 // Copies g_data to the program's page, if it is still mapped where we put it.
 void publish()
 {
-    // SAFETY: the frame is the one map_into mapped; munmap frees it, so check it is still
-    // there. FIXME: one address space; fork (issue 6) must share this frame instead.
-    if (!g_space)
-        return;
-    auto physical = g_space->translate(g_vvar_address);
-    if (physical.is_error() || physical.value() != g_vvar_physical)
+    // The frame is the kernel's for good: every address space maps it with a reference of its
+    // own, so a program's munmap or exit never frees it.
+    if (!g_vvar_physical)
         return;
     auto* page = reinterpret_cast<volatile TimeData*>(kernel::PHYSICAL_MAP_BASE + g_vvar_physical);
     page->sequence = g_data.sequence + 1;
@@ -125,21 +124,37 @@ int64_t realtime_ns()
     return monotonic + g_data.realtime_offset;
 }
 
-lib::ErrorOr<uint64_t> map_into(mm::AddressSpace& space)
+// The frames, made once: the data page and the image after it.
+lib::ErrorOr<void> make_frames()
 {
     uint64_t image_size = static_cast<uint64_t>(vdso_image_end - vdso_image_start);
-    uint64_t length = kernel::PAGE_SIZE + kernel::page_round_up(image_size);
-    uint64_t start = TRY(space.find_free_range(length, kernel::MMAP_TOP));
-    TRY(space.map_anonymous(start, length, platform::ProtRead | platform::ProtWrite));
-    // Written as the program would (which backs the pages), then made read-only.
-    TRY(linux::copy_to_user(start + kernel::PAGE_SIZE, vdso_image_start, image_size));
-    TRY(linux::copy_to_user(start, &g_data, sizeof(g_data)));
-    TRY(space.protect(start, kernel::PAGE_SIZE, platform::ProtRead));
-    TRY(space.protect(start + kernel::PAGE_SIZE, length - kernel::PAGE_SIZE, platform::ProtRead | platform::ProtExec));
-    g_vvar_physical = TRY(space.translate(start));
+    uint64_t pages = 1 + kernel::page_round_up(image_size) / kernel::PAGE_SIZE;
+    uint64_t physical = TRY(kernel::frame_allocator().allocate(pages));
+    auto* bytes = reinterpret_cast<uint8_t*>(kernel::PHYSICAL_MAP_BASE + physical);
+    for (uint64_t i = 0; i < pages * kernel::PAGE_SIZE; ++i)
+        bytes[i] = 0;
+    for (uint64_t i = 0; i < image_size; ++i)
+        bytes[kernel::PAGE_SIZE + i] = vdso_image_start[i];
+    g_vvar_physical = physical;
+    g_vdso_physical = physical + kernel::PAGE_SIZE;
+    return {};
+}
+
+lib::ErrorOr<uint64_t> map_into(mm::AddressSpace& space)
+{
+    if (!g_vvar_physical)
+        TRY(make_frames());
+    uint64_t image_size = static_cast<uint64_t>(vdso_image_end - vdso_image_start);
+    uint64_t image_length = kernel::page_round_up(image_size);
+    uint64_t start = TRY(space.find_free_range(kernel::PAGE_SIZE + image_length, kernel::MMAP_TOP));
+    TRY(space.map_frames(start, g_vvar_physical, kernel::PAGE_SIZE, platform::ProtRead));
+    auto image = space.map_frames(start + kernel::PAGE_SIZE, g_vdso_physical, image_length, platform::ProtRead | platform::ProtExec);
+    if (image.is_error()) {
+        (void)space.unmap(start, kernel::PAGE_SIZE);
+        return lib::Error(image.error());
+    }
     g_vvar_address = start;
     g_vdso_address = start + kernel::PAGE_SIZE;
-    g_space = &space;
     // Calibrated already if boot took long enough; else the first clock syscall does it.
     monotonic_ns();
     publish();
