@@ -170,13 +170,19 @@ SyscallResult copy_between(uint64_t in_fd, UserAddress in_offset, uint64_t out_f
         if (got.value() == 0)
             break;
         auto put = out_position >= 0 ? out->vnode().write(static_cast<uint64_t>(out_position), buffer, got.value()) : out->write(buffer, got.value());
+        // What the output did not take goes back to the input (a pipe that filled up).
+        size_t written = put.is_error() ? 0 : put.value();
+        if (written < got.value() && in_position < 0)
+            (void)in->seek(-static_cast<int64_t>(got.value() - written), 1 /* SEEK_CUR */);
         if (put.is_error()) {
             if (done)
                 break;
+            if (should_wait(*out, lib::Error(put.error())))
+                return wait_for_state_change();
             return lib::Error(put.error());
         }
         if (in_position >= 0)
-            in_position += static_cast<int64_t>(got.value());
+            in_position += static_cast<int64_t>(written);
         if (out_position >= 0)
             out_position += static_cast<int64_t>(put.value());
         done += put.value();
