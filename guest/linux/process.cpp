@@ -31,6 +31,8 @@ void release_thread(sched::Task& task)
         }
     }
     lib::destroy(&thread);
+    if (process.reaped && !process.threads)
+        forget(process);
 }
 
 bool has_other_live_thread(const Process& process, const Thread& thread)

@@ -113,6 +113,9 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory)
     memcpy(child->signal_actions, parent.signal_actions, sizeof(child->signal_actions));
     child->process_group = parent.process_group;
     child->session = parent.session;
+    child->resource_limits = parent.resource_limits;
+    child->control = parent.control;
+    child->strings = parent.strings;
     child->pid = allocate_tid();
     link_child(parent, *child);
     child->next = detail::g_processes;
@@ -126,6 +129,7 @@ void make_zombie(Process& process, int wait_status)
     process.wait_status = wait_status;
     process.stop_to_report = process.continue_to_report = false;
     process.vfork_done.wake_all(process.pid);
+    send_parent_death_signals(process);
     // Orphans go to the reaper; a zombie among them is the reaper's to collect now.
     Process* reaper = reaper_for(process);
     while (Process* child = process.children) {
@@ -143,6 +147,17 @@ void reap(Process& process)
     if (process.parent)
         process.parent->children_cpu_ns += process.exited_threads_cpu_ns + process.children_cpu_ns;
     unlink_child(process);
+    // A thread that ended in this very trap is released when the trap ends (and frees the
+    // process then: see release_thread).
+    if (process.threads) {
+        process.reaped = true;
+        return;
+    }
+    forget(process);
+}
+
+void forget(Process& process)
+{
     for (Process** link = &detail::g_processes; *link; link = &(*link)->next) {
         if (*link == &process) {
             *link = process.next;

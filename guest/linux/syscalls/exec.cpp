@@ -221,14 +221,18 @@ lib::ErrorOr<ProgramFile> resolve_image(const char* path, Arguments& arguments)
 
 // Past the point of no return: the process drops its old memory (or its share of a vfork
 // parent's, moving to a host of its own) and gets a fresh, empty address space.
-void replace_memory(Process& process, Memory* fresh)
+bool replace_memory(Process& process, Memory* fresh)
 {
     Memory* memory = process.memory;
     if (memory->users > 1) {
-        --memory->users;
         // The parent keeps the old host; this process continues in a copy of it.
         auto host = platform::fork_host(true);
-        fresh->host = host.is_error() ? memory->host : host.value().new_host;
+        if (host.is_error()) {
+            lib::destroy(fresh);
+            return false;
+        }
+        --memory->users;
+        fresh->host = host.value().new_host;
         fresh->users = 1;
         process.memory = fresh;
     } else {
@@ -240,6 +244,7 @@ void replace_memory(Process& process, Memory* fresh)
     process.memory->space = process.address_space = lib::make<mm::AddressSpace>(kernel::page_mapper(), kernel::frame_allocator(), nullptr, 0, kernel::MMAP_BOTTOM, kernel::USER_END);
     for (Thread* thread = process.threads; thread; thread = thread->next_in_process)
         thread->host = process.memory->host;
+    return true;
 }
 
 // What a new image inherits and what it does not (execve(2) "effects").
@@ -301,7 +306,10 @@ SyscallResult execute(UserAddress path_address, UserAddress argv, UserAddress en
     Thread& self = current_thread();
     Process& process = *self.process;
     reset_process_state(process, self, file);
-    replace_memory(process, fresh);
+    if (!replace_memory(process, fresh)) {
+        kill_process(process, SIGKILL); // no host process left for the new image
+        return sched::BLOCKED;
+    }
     process.vfork_done.wake_all(process.pid);
     LoadFailure failure {};
     auto start = process.address_space ? load_image(process, file, arguments.view(), random, failure) : lib::ErrorOr<ProgramStart>(ENOMEM);
