@@ -8,6 +8,8 @@
 #include <platform/platform.h>
 #include <vfs/page_cache.h>
 
+extern "C" void* memcpy(void*, const void*, size_t);
+
 namespace kernel {
 
 namespace {
@@ -19,6 +21,13 @@ public:
     lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) override { return platform::protect(va, length, protection); }
     void release_frames(uint64_t pa, uint64_t length) override { platform::release_frames(pa, length); }
     void prefault(uint64_t va, uint64_t length, bool for_writing) override { platform::prefault(va, length, for_writing); }
+    void copy_frames(uint64_t to, uint64_t from, uint64_t length) override
+    {
+        // The new frames have no pages on the host yet: one call rather than a fault a page.
+        platform::prefault(PHYSICAL_MAP_BASE + to, length, true);
+        // SAFETY: both runs are guest RAM frames, which the physical map covers.
+        memcpy(hv::physical(to), hv::physical(from), length);
+    }
 };
 
 mm::FrameAllocator g_frames;
@@ -47,11 +56,10 @@ void initialize_memory()
     if (ram <= uabi::FIRST_FREE_GPA + 64 * PAGE_SIZE)
         panic("guest RAM too small");
     uint64_t frame_count = (ram - uabi::FIRST_FREE_GPA) / PAGE_SIZE;
-    // The bitmap lives in the first free frames.
-    auto* bitmap = reinterpret_cast<uint64_t*>(hv::physical(uabi::FIRST_FREE_GPA));
-    g_frames.initialize(bitmap, uabi::FIRST_FREE_GPA, frame_count);
-    uint64_t bitmap_bytes = mm::FrameAllocator::bitmap_words(frame_count) * sizeof(uint64_t);
-    g_frames.reserve(uabi::FIRST_FREE_GPA, page_round_up(bitmap_bytes) / PAGE_SIZE);
+    // The bitmap and reference counts live in the first free frames.
+    g_frames.initialize(hv::physical(uabi::FIRST_FREE_GPA), uabi::FIRST_FREE_GPA, frame_count);
+    uint64_t bookkeeping_bytes = mm::FrameAllocator::storage_bytes(frame_count);
+    g_frames.reserve(uabi::FIRST_FREE_GPA, page_round_up(bookkeeping_bytes) / PAGE_SIZE);
     mm::initialize_kernel_heap({ allocate_heap_pages, free_heap_pages });
     // ROOTFS pages read once stay in guest memory, up to an eighth of it.
     vfs::page_cache().initialize({ allocate_heap_pages, free_heap_pages }, ram / 8 / PAGE_SIZE);

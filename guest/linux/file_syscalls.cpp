@@ -142,12 +142,13 @@ lib::ErrorOr<size_t> read_into_pages(mm::AddressSpace& space, vfs::Vnode& vnode,
 {
     uint64_t done = 0;
     while (done < length) {
-        // A physically contiguous run at a time, backing the pages first if they have no frames.
-        uint64_t physical = TRY(space.backed_physical(address + done));
+        // A physically contiguous run at a time, backing the pages first if they have no frames
+        // and copying those whose frames another address space shares (copy-on-write).
+        uint64_t physical = TRY(space.backed_physical(address + done, true));
         uint64_t run = kernel::PAGE_SIZE - ((address + done) & (kernel::PAGE_SIZE - 1));
         while (done + run < length) {
             auto next = space.translate(address + done + run);
-            if (next.is_error() || next.value() != physical + run)
+            if (next.is_error() || next.value() != physical + run || space.shares_frame(address + done + run))
                 break;
             run += kernel::PAGE_SIZE;
         }

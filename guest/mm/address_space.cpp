@@ -11,6 +11,7 @@ namespace mm {
 namespace {
 
 constexpr uint64_t PAGE_SIZE = FrameAllocator::FRAME_SIZE;
+constexpr int PROT_WRITE = 2;
 
 bool page_aligned(uint64_t value) { return (value & (PAGE_SIZE - 1)) == 0; }
 uint64_t round_up(uint64_t value) { return (value + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
@@ -29,10 +30,62 @@ AddressSpace::AddressSpace(PageMapper& mapper, FrameAllocator& frames, Region* s
 
 AddressSpace::~AddressSpace()
 {
-    while (m_count)
-        (void)unmap(m_regions[0].start, m_regions[0].size());
+    release_all();
     if (m_owns_storage)
         lib::deallocate(m_regions);
+}
+
+void AddressSpace::release_all()
+{
+    for (size_t i = 0; i < m_count; ++i)
+        release_range(m_regions[i].start, m_regions[i].end);
+    m_count = 0;
+    m_last_fault_end = 0;
+    m_fault_block = FAULT_BLOCK;
+    m_last_copy_end = 0;
+    m_copy_block = 0;
+}
+
+lib::ErrorOr<AddressSpace*> AddressSpace::fork_copy()
+{
+    auto* child = lib::make<AddressSpace>(m_mapper, m_frames, nullptr, 0, m_lowest, m_highest);
+    if (!child)
+        return ENOMEM;
+    auto copied = fork_into(*child);
+    if (copied.is_error()) {
+        lib::destroy(child);
+        return lib::Error(copied.error());
+    }
+    return child;
+}
+
+lib::ErrorOr<void> AddressSpace::fork_into(AddressSpace& child)
+{
+    // Shared memory gets all its frames now, so that both spaces see the same ones for good.
+    // FIXME: Linux backs it lazily in both processes; this costs frames for pages never
+    // touched, and a huge MAP_SHARED reservation makes fork fail with ENOMEM.
+    for (size_t i = 0; i < m_count; ++i)
+        if (m_regions[i].flags & RegionShared)
+            TRY(populate(m_regions[i].start, m_regions[i].size()));
+    for (size_t i = 0; i < m_count; ++i) {
+        const Region& region = m_regions[i];
+        TRY(child.insert(child.m_count, region));
+        bool copy_on_write = !(region.flags & RegionShared) && (region.protection & PROT_WRITE);
+        for (Run run = next_run(region.start, region.end, false); run.start < region.end; run = next_run(run.end, region.end, false)) {
+            for (uint64_t va = run.start; va < run.end; va += PAGE_SIZE) {
+                uint64_t frame = m_pages.lookup(va);
+                TRY(child.m_pages.set(va, frame));
+                m_frames.share(frame);
+            }
+            // A run shared already (an earlier fork) is read-only on the machine already.
+            if (copy_on_write && !run.shared)
+                TRY(m_mapper.protect(run.start, run.end - run.start, machine_protection(region.protection, region.flags, true)));
+        }
+    }
+    // Streaming programs keep streaming in the child.
+    child.m_last_fault_end = m_last_fault_end;
+    child.m_fault_block = m_fault_block;
+    return {};
 }
 
 size_t AddressSpace::lower_bound(uint64_t va) const
@@ -106,8 +159,9 @@ lib::ErrorOr<void> AddressSpace::insert(size_t index, const Region& region)
         auto* grown = static_cast<Region*>(lib::allocate(capacity * sizeof(Region)));
         if (!grown)
             return ENOMEM;
-        // SAFETY: both arrays hold at least m_count regions.
-        memmove(grown, m_regions, m_count * sizeof(Region));
+        // SAFETY: both arrays hold at least m_count regions (the old one may be none at all).
+        if (m_count)
+            memmove(grown, m_regions, m_count * sizeof(Region));
         if (m_owns_storage)
             lib::deallocate(m_regions);
         m_regions = grown;
@@ -204,7 +258,7 @@ lib::ErrorOr<void> AddressSpace::protect(uint64_t start, uint64_t length, int pr
     for (; index < m_count && m_regions[index].start < end; ++index) {
         Region& region = m_regions[index];
         if (region.protection != protection)
-            TRY(protect_backed(region.start, region.end, protection));
+            TRY(protect_backed(region.start, region.end, protection, region.flags));
         region.protection = protection;
     }
     // Rejoin what the splits cut, from the last changed region down to the first.

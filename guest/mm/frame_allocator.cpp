@@ -4,9 +4,10 @@
 
 namespace mm {
 
-void FrameAllocator::initialize(uint64_t* bitmap, uint64_t base, uint64_t frame_count)
+void FrameAllocator::initialize(void* storage, uint64_t base, uint64_t frame_count)
 {
-    m_bitmap = bitmap;
+    m_bitmap = static_cast<uint64_t*>(storage);
+    m_references = reinterpret_cast<uint32_t*>(m_bitmap + bitmap_words(frame_count));
     m_base = base;
     m_count = frame_count;
     m_free = frame_count;
@@ -66,10 +67,19 @@ lib::ErrorOr<uint64_t> FrameAllocator::allocate(uint64_t count)
     if (index == m_count)
         return ENOMEM;
     set_range(index, count, true);
+    for (uint64_t i = index; i < index + count; ++i)
+        m_references[i] = 1;
     m_free -= count;
     if (index == m_lowest_freed)
         m_lowest_freed = index + count;
     return m_base + index * FRAME_SIZE;
+}
+
+uint64_t FrameAllocator::index_of(uint64_t address) const
+{
+    if (address < m_base || (address - m_base) / FRAME_SIZE >= m_count)
+        return m_count;
+    return (address - m_base) / FRAME_SIZE;
 }
 
 void FrameAllocator::free(uint64_t address, uint64_t count)
@@ -77,12 +87,23 @@ void FrameAllocator::free(uint64_t address, uint64_t count)
     uint64_t first = (address - m_base) / FRAME_SIZE;
     if (address < m_base || first + count > m_count)
         return;
-    for (uint64_t i = first; i < first + count; ++i)
-        if (test(i))
-            ++m_free;
-    set_range(first, count, false);
-    if (first < m_lowest_freed)
-        m_lowest_freed = first;
+    for (uint64_t i = first; i < first + count; ++i) {
+        if (!test(i) || --m_references[i] > 0)
+            continue;
+        m_bitmap[i / 64] &= ~(1ull << (i % 64));
+        ++m_free;
+        if (i < m_lowest_freed)
+            m_lowest_freed = i;
+    }
+}
+
+void FrameAllocator::share(uint64_t address)
+{
+    uint64_t index = index_of(address);
+    // A 32-bit count cannot overflow: each reference is a page table entry of a different
+    // address space, and guest RAM holds far fewer than 2^32 of those.
+    if (index < m_count && test(index))
+        ++m_references[index];
 }
 
 void FrameAllocator::reserve(uint64_t address, uint64_t count)
@@ -90,17 +111,24 @@ void FrameAllocator::reserve(uint64_t address, uint64_t count)
     uint64_t first = (address - m_base) / FRAME_SIZE;
     if (address < m_base || first + count > m_count)
         return;
-    for (uint64_t i = first; i < first + count; ++i)
+    for (uint64_t i = first; i < first + count; ++i) {
         if (!test(i))
             --m_free;
+        m_references[i] = 1;
+    }
     set_range(first, count, true);
 }
 
 bool FrameAllocator::is_allocated(uint64_t address) const
 {
-    if (address < m_base || (address - m_base) / FRAME_SIZE >= m_count)
-        return false;
-    return test((address - m_base) / FRAME_SIZE);
+    uint64_t index = index_of(address);
+    return index < m_count && test(index);
+}
+
+uint32_t FrameAllocator::references(uint64_t address) const
+{
+    uint64_t index = index_of(address);
+    return index < m_count && test(index) ? m_references[index] : 0;
 }
 
 } // namespace mm

@@ -45,14 +45,15 @@ struct ModelMapper final : mm::PageMapper {
         for (uint64_t o = 0; o < length; o += PAGE)
             released.push_back(pa + o);
     }
+    void copy_frames(uint64_t, uint64_t, uint64_t) override { ADD_FAILURE() << "nothing is shared without fork"; }
 };
 
 struct Space {
-    Space(uint64_t frames = 1024) : bitmap(mm::FrameAllocator::bitmap_words(frames)), regions(64)
+    Space(uint64_t frames = 1024) : bookkeeping(mm::FrameAllocator::storage_bytes(frames) / 8 + 1), regions(64)
     {
-        allocator.initialize(bitmap.data(), 0x200000, frames);
+        allocator.initialize(bookkeeping.data(), 0x200000, frames);
     }
-    std::vector<uint64_t> bitmap;
+    std::vector<uint64_t> bookkeeping;
     std::vector<mm::Region> regions;
     mm::FrameAllocator allocator;
     ModelMapper mapper;
@@ -307,11 +308,11 @@ TEST(AddressSpace, KernelAccessBacksWhateverTheProtection)
 {
     Space s;
     ASSERT_FALSE(s.space.map_anonymous(0x400000, 4 * PAGE, NONE).is_error());
-    auto pa = s.space.backed_physical(0x400000 + 2 * PAGE + 9);
+    auto pa = s.space.backed_physical(0x400000 + 2 * PAGE + 9, true);
     ASSERT_FALSE(pa.is_error());
     EXPECT_EQ(pa.value() & (PAGE - 1), 9u);
     EXPECT_EQ(s.mapper.pages[0x400000 + 2 * PAGE].protection, NONE);
-    EXPECT_EQ(s.space.backed_physical(0x900000).error(), 14);
+    EXPECT_EQ(s.space.backed_physical(0x900000, false).error(), 14);
 }
 
 } // namespace

@@ -9,8 +9,8 @@ constexpr uint64_t BASE = 0x100000;
 constexpr uint64_t FRAME = mm::FrameAllocator::FRAME_SIZE;
 
 struct Frames {
-    explicit Frames(uint64_t count) : bitmap(mm::FrameAllocator::bitmap_words(count)) { allocator.initialize(bitmap.data(), BASE, count); }
-    std::vector<uint64_t> bitmap;
+    explicit Frames(uint64_t count) : bookkeeping(mm::FrameAllocator::storage_bytes(count) / 8 + 1) { allocator.initialize(bookkeeping.data(), BASE, count); }
+    std::vector<uint64_t> bookkeeping;
     mm::FrameAllocator allocator;
 };
 
@@ -89,6 +89,58 @@ TEST(FrameAllocator, ReserveAndDoubleFreeKeepTheCountRight)
     f.allocator.free(BASE - FRAME, 1);        // below the range: ignored
     f.allocator.free(BASE + 64 * FRAME, 1);   // above: ignored
     EXPECT_EQ(f.allocator.free_frames(), 60u);
+}
+
+TEST(FrameAllocator, SharedFramesAreFreeAfterTheLastReference)
+{
+    Frames f(130);
+    auto run = f.allocator.allocate(3).value();
+    EXPECT_EQ(f.allocator.references(run), 1u);
+    EXPECT_FALSE(f.allocator.is_shared(run));
+    f.allocator.share(run + FRAME);
+    f.allocator.share(run + FRAME);
+    EXPECT_EQ(f.allocator.references(run + FRAME), 3u);
+    EXPECT_TRUE(f.allocator.is_shared(run + FRAME));
+    // Freeing the run frees the two unshared frames and drops a reference to the middle one.
+    f.allocator.free(run, 3);
+    EXPECT_EQ(f.allocator.free_frames(), 129u);
+    EXPECT_FALSE(f.allocator.is_allocated(run));
+    EXPECT_EQ(f.allocator.references(run + FRAME), 2u);
+    EXPECT_EQ(f.allocator.references(run), 0u);
+    // The hole below it is reused first.
+    EXPECT_EQ(f.allocator.allocate(1).value(), run);
+    f.allocator.free(run + FRAME, 1);
+    EXPECT_TRUE(f.allocator.is_allocated(run + FRAME));
+    f.allocator.free(run + FRAME, 1);
+    EXPECT_FALSE(f.allocator.is_allocated(run + FRAME));
+    EXPECT_EQ(f.allocator.free_frames(), 129u);
+    // Sharing a free frame or one not ours does nothing.
+    f.allocator.share(run + FRAME);
+    f.allocator.share(BASE + 500 * FRAME);
+    EXPECT_EQ(f.allocator.references(run + FRAME), 0u);
+}
+
+TEST(FrameAllocator, ReservedFramesHaveOneReference)
+{
+    Frames f(64);
+    f.allocator.reserve(BASE + 8 * FRAME, 2);
+    EXPECT_EQ(f.allocator.references(BASE + 8 * FRAME), 1u);
+    f.allocator.free(BASE + 8 * FRAME, 2);
+    EXPECT_EQ(f.allocator.free_frames(), 64u);
+}
+
+TEST(FrameAllocator, BookkeepingFitsItsStorage)
+{
+    // The last frame's count is the last word of storage: a sanitizer build catches overruns.
+    std::vector<uint8_t> storage(mm::FrameAllocator::storage_bytes(65) + 7);
+    auto* aligned = reinterpret_cast<void*>((reinterpret_cast<uintptr_t>(storage.data()) + 7) & ~uintptr_t(7));
+    mm::FrameAllocator allocator;
+    allocator.initialize(aligned, BASE, 65);
+    EXPECT_EQ(mm::FrameAllocator::storage_bytes(65), 2 * 8 + 65 * 4u);
+    auto all = allocator.allocate(65);
+    ASSERT_FALSE(all.is_error());
+    allocator.share(BASE + 64 * FRAME);
+    EXPECT_EQ(allocator.references(BASE + 64 * FRAME), 2u);
 }
 
 } // namespace

@@ -3,6 +3,12 @@
 // guest frame behind them. Frames come on first touch: a fault inside a region backs an
 // aligned block around the address (FAULT_BLOCK), as Linux overcommits. Mapping changes go
 // to a PageMapper (host mmap on the process platform, page tables under KVM).
+//
+// fork copies an address space by sharing its frames (FrameAllocator reference counts).
+// The rule that keeps this correct: a page of a private region whose frame is shared is never
+// writable on the machine; the first write to it faults, and the fault gives the page a copy
+// of its own (copy-on-write). Shared regions (MAP_SHARED) keep their frames writable in every
+// space that holds them.
 #pragma once
 
 #include <lib/error_or.h>
@@ -23,6 +29,9 @@ public:
     // A hint: the program is about to touch [va, va+length), so make it present now rather
     // than a machine fault a page.
     virtual void prefault(uint64_t, uint64_t, bool /* for_writing */) {}
+    // Copies `length` bytes of guest RAM from the frames at physical address `from` to those
+    // at `to` (the kernel does it through its physical map): copy-on-write.
+    virtual void copy_frames(uint64_t to, uint64_t from, uint64_t length) = 0;
 
 protected:
     ~PageMapper() = default;
@@ -59,8 +68,14 @@ public:
     static constexpr uint64_t FAULT_BLOCK = 64 * 1024;
     static constexpr uint64_t FAULT_BLOCK_MAX = 2 * 1024 * 1024;
 
+    // A write fault on a page whose frame another space shares copies just that page, unless
+    // it lands where the last copy ended: then twice as many pages as last time, up to
+    // COPY_BLOCK_MAX (see address_space_paging.cpp for the measurements behind this).
+    static constexpr uint64_t COPY_BLOCK_MAX = 16 * FrameAllocator::FRAME_SIZE;
+
     // `storage` holds the first `capacity` regions; more are allocated as needed.
     AddressSpace(PageMapper&, FrameAllocator&, Region* storage, size_t capacity, uint64_t lowest, uint64_t highest);
+    // Releases everything as release_all() does: the machine's mappings are left alone.
     ~AddressSpace();
     AddressSpace(const AddressSpace&) = delete;
     AddressSpace& operator=(const AddressSpace&) = delete;
@@ -71,6 +86,9 @@ public:
 
     // Reserves [start, start+length), which must be free; frames come on first touch.
     lib::ErrorOr<void> map_anonymous(uint64_t start, uint64_t length, int protection, uint32_t flags = 0);
+    // Maps frames someone else owns (the vDSO's) at [start, start+length), a shared region
+    // holding one more reference to each: they stay the owner's when the space goes.
+    lib::ErrorOr<void> map_frames(uint64_t start, uint64_t physical, uint64_t length, int protection);
     // Backs every page of the range now (MAP_POPULATE, mlock): ENOMEM when frames run out,
     // ENOMEM too if part of the range is not mapped.
     lib::ErrorOr<void> populate(uint64_t start, uint64_t length);
@@ -87,15 +105,33 @@ public:
     // The pages keep their frames. Returns the new start.
     lib::ErrorOr<uint64_t> remap(uint64_t old_start, uint64_t old_length, uint64_t new_length, bool may_move, bool fixed, uint64_t new_start, uint64_t top);
 
-    // A program fault at `va`: backs the block around it if its region allows `access`.
+    // fork, in the parent: a new space (lib::make; lib::destroy it) with this one's regions,
+    // whose backed pages share this one's frames. Pages of private writable regions become
+    // read-only on this (the current) machine, and a host fork of it inherits exactly that;
+    // the copy calls its mapper not at all. Shared regions are backed in full first, so that
+    // both spaces hold the same frames for good. On failure this space stays as it was (but
+    // for shared regions backed, and pages made read-only that a write fault makes writable).
+    lib::ErrorOr<AddressSpace*> fork_copy();
+    // Drops every frame reference and forgets every region, without touching the machine's
+    // mappings: for exit and execve, which discard the host process's mappings in bulk. Frames
+    // no other space holds go back to the allocator (through PageMapper::release_frames).
+    void release_all();
+
+    // A program fault at `va`: backs the block around it if its region allows `access`, or
+    // gives a written copy-on-write page a frame of its own. A kernel copy to user memory that
+    // hits a read-only page comes here too.
     FaultResult handle_fault(uint64_t va, Access);
     // The frame behind `va` for the kernel to read or write through the physical map, backing
     // the page first if needed (whatever the region's protection); EFAULT outside regions,
-    // ENOMEM when frames run out.
-    lib::ErrorOr<uint64_t> backed_physical(uint64_t va);
-    // The physical address behind `va` if its page is backed, or EFAULT.
+    // ENOMEM when frames run out. `for_writing` first gives a page of a private region whose
+    // frame is shared a copy of its own, so that the write stays in this space.
+    lib::ErrorOr<uint64_t> backed_physical(uint64_t va, bool for_writing);
+    // The physical address behind `va` if its page is backed, or EFAULT. For reading: the
+    // frame may be shared with other spaces (see shares_frame).
     lib::ErrorOr<uint64_t> translate(uint64_t va) const;
     bool is_backed(uint64_t va) const { return m_pages.lookup(va) != PageTable::NO_FRAME; }
+    // True if the page at `va` is backed by a frame that some other space holds too.
+    bool shares_frame(uint64_t va) const;
     // The first backed page at or above `va` and below `end`, or `end`.
     uint64_t next_backed(uint64_t va, uint64_t end) const { return m_pages.next_present(va, end); }
     uint64_t backed_pages() const { return m_pages.present_pages(); }
@@ -121,14 +157,29 @@ private:
     // Returns the frames behind [start, end) to the allocator and forgets them; the
     // machine's mappings are left to the caller.
     void release_range(uint64_t start, uint64_t end);
-    // Applies `protection` to the backed pages of [start, end).
-    lib::ErrorOr<void> protect_backed(uint64_t start, uint64_t end, int protection);
-    // Moves the frames behind [from, from+length) to [to, to+length), mapped with `protection`.
-    lib::ErrorOr<void> move_pages(uint64_t from, uint64_t to, uint64_t length, int protection);
+    // Applies `protection` to the backed pages of [start, end), which lie in one region with
+    // `flags` (copy-on-write pages stay read-only).
+    lib::ErrorOr<void> protect_backed(uint64_t start, uint64_t end, int protection, uint32_t flags);
+    // Moves the frames behind [from, from+length) to [to, to+length), mapped with `protection`
+    // (copy-on-write pages read-only) for a region with `flags`.
+    lib::ErrorOr<void> move_pages(uint64_t from, uint64_t to, uint64_t length, int protection, uint32_t flags);
+    // fork_copy's work: `child` is empty and on the same FrameAllocator.
+    lib::ErrorOr<void> fork_into(AddressSpace& child);
+    // The protection a page of a region with `protection` and `flags` gets on the machine:
+    // without write if the page is private and its frame shared (copy-on-write).
+    static int machine_protection(int protection, uint32_t flags, bool frame_shared);
+    // Gives the backed pages of [start, end), in the private `region`, frames of their own:
+    // a frame shared with another space is copied into a new one, a frame this space alone
+    // holds is just made writable (if the region is). ENOMEM when frames run out.
+    lib::ErrorOr<void> unshare_range(uint64_t start, uint64_t end, const Region& region);
+    // The write fault on copy-on-write page `page` (see handle_fault).
+    FaultResult unshare_on_write(uint64_t page, const Region& region);
     // The run of backed pages starting at the first backed page in [va, end), physically
-    // contiguous if `contiguous`; empty (start == end) when none.
+    // contiguous if `contiguous`, whose frames are all shared with other spaces or all held
+    // by this one alone (`shared`); empty (start == end) when none.
     struct Run {
         uint64_t start, end, physical;
+        bool shared;
     };
     Run next_run(uint64_t va, uint64_t end, bool contiguous) const;
 
@@ -141,6 +192,8 @@ private:
     bool m_owns_storage { false };
     uint64_t m_last_fault_end { 0 }; // where the last fault's block ended
     uint64_t m_fault_block { FAULT_BLOCK };
+    uint64_t m_last_copy_end { 0 }; // where the last copy-on-write fault's copies ended
+    uint64_t m_copy_block { 0 };
     uint64_t m_lowest;
     uint64_t m_highest;
 };
