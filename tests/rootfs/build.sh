@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # build.sh OUTDIR: builds the deterministic test rootfs used by the compat, CLI and boot
-# benchmark scripts. It holds Debian's static busybox with a few applet links, /etc,
+# benchmark scripts. It holds Debian's static busybox with its applet links, /etc,
 # /tmp, known data files under /data, the test programs of tests/programs/ in three
 # flavours (glibc static, glibc static-pie, musl static) and a few broken executables.
 # The tree is rebuilt only when an input changed (OUTDIR.stamp holds the inputs' hash).
@@ -74,6 +74,12 @@ chmod 755 "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 for applet in "${applets[@]}"; do
     ln -s busybox "$root/bin/$applet"
+done
+# Every other applet too: busybox sh runs an applet that is not built in by exec'ing
+# /proc/self/exe, which the native (chroot) run does not have; it then falls back to PATH,
+# so without these links `tar`, `gzip`, `du`, ... would be "not found" in the oracle.
+for applet in $("$busybox" --list); do
+    [[ $applet == busybox || -e $root/bin/$applet || -L $root/bin/$applet ]] || ln -s busybox "$root/bin/$applet"
 done
 
 cat >"$root/etc/passwd" <<'EOF'
