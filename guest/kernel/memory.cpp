@@ -10,6 +10,8 @@
 
 extern "C" void* memcpy(void*, const void*, size_t);
 
+extern "C" void* memset(void*, int, size_t);
+
 namespace kernel {
 
 namespace {
@@ -20,6 +22,9 @@ public:
     lib::ErrorOr<void> unmap(uint64_t va, uint64_t length) override { return platform::unmap(va, length); }
     lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) override { return platform::protect(va, length, protection); }
     void release_frames(uint64_t pa, uint64_t length) override { platform::release_frames(pa, length); }
+    // Zeroed in place: a hole punched in guest RAM would make the host unmap the frames from
+    // every host process that touched them, with a TLB flush each.
+    void clear_frames(uint64_t pa, uint64_t length) override { memset(hv::physical(pa), 0, length); }
     void prefault(uint64_t va, uint64_t length, bool for_writing) override { platform::prefault(va, length, for_writing); }
     void copy_frames(uint64_t to, uint64_t from, uint64_t length) override
     {
@@ -38,13 +43,16 @@ void* allocate_heap_pages(uint64_t count)
     auto frames = g_frames.allocate(count);
     if (frames.is_error())
         return nullptr;
+    // The heap hands out large blocks as fresh (zero) pages.
+    if (g_frames.take_dirty(frames.value(), count))
+        memset(hv::physical(frames.value()), 0, count * PAGE_SIZE);
     return hv::physical(frames.value());
 }
 
 void free_heap_pages(void* pages, uint64_t count)
 {
+    // Cleared when next handed out (FrameAllocator::take_dirty).
     uint64_t physical = reinterpret_cast<uint64_t>(pages) - PHYSICAL_MAP_BASE;
-    platform::release_frames(physical, count * PAGE_SIZE);
     g_frames.free(physical, count);
 }
 

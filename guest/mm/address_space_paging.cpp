@@ -92,6 +92,9 @@ lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int pr
                 continue;
             }
             uint64_t length = chunk * PAGE_SIZE;
+            // Program memory starts as zeros: frames that held data are cleared first.
+            if (m_frames.take_dirty(frames.value(), chunk))
+                m_mapper.clear_frames(frames.value(), length);
             auto mapped = m_mapper.map(va, frames.value(), length, protection);
             if (mapped.is_error()) {
                 m_frames.free(frames.value(), chunk);
@@ -114,9 +117,7 @@ lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int pr
 void AddressSpace::release_range(uint64_t start, uint64_t end)
 {
     for (Run run = next_run(start, end, true); run.start < end; run = next_run(run.end, end, true)) {
-        // A frame another space still holds keeps its contents: this space just lets go of it.
-        if (!run.shared)
-            m_mapper.release_frames(run.physical, run.end - run.start);
+        // Freed frames are cleared when next handed out for program memory (take_dirty).
         m_frames.free(run.physical, (run.end - run.start) / PAGE_SIZE);
         for (uint64_t va = run.start; va < run.end; va += PAGE_SIZE)
             m_pages.clear(va);

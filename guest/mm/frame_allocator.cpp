@@ -8,12 +8,13 @@ void FrameAllocator::initialize(void* storage, uint64_t base, uint64_t frame_cou
 {
     m_bitmap = static_cast<uint64_t*>(storage);
     m_references = reinterpret_cast<uint32_t*>(m_bitmap + bitmap_words(frame_count));
+    m_dirty = reinterpret_cast<uint64_t*>(m_references + (frame_count + 1) / 2 * 2);
     m_base = base;
     m_count = frame_count;
     m_free = frame_count;
     m_lowest_freed = 0;
     for (size_t i = 0; i < bitmap_words(frame_count); ++i)
-        m_bitmap[i] = 0;
+        m_bitmap[i] = m_dirty[i] = 0;
     // Bits past the last frame stay "used" so that no search runs off the end.
     if (frame_count % 64)
         m_bitmap[frame_count / 64] = ~0ull << (frame_count % 64);
@@ -91,10 +92,25 @@ void FrameAllocator::free(uint64_t address, uint64_t count)
         if (!test(i) || --m_references[i] > 0)
             continue;
         m_bitmap[i / 64] &= ~(1ull << (i % 64));
+        m_dirty[i / 64] |= 1ull << (i % 64);
         ++m_free;
         if (i < m_lowest_freed)
             m_lowest_freed = i;
     }
+}
+
+bool FrameAllocator::take_dirty(uint64_t address, uint64_t count)
+{
+    uint64_t first = (address - m_base) / FRAME_SIZE;
+    if (address < m_base || first + count > m_count)
+        return false;
+    bool dirty = false;
+    for (uint64_t i = first; i < first + count; ++i) {
+        uint64_t mask = 1ull << (i % 64);
+        dirty |= (m_dirty[i / 64] & mask) != 0;
+        m_dirty[i / 64] &= ~mask;
+    }
+    return dirty;
 }
 
 void FrameAllocator::share(uint64_t address)

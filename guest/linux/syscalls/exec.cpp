@@ -32,19 +32,23 @@ constexpr uint32_t S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000;
 // The new image's arguments and environment, copied out of the old image: strings packed in
 // one buffer, and one pointer array holding argv (with room in front for an interpreter's
 // words), then envp.
+// The buffers live as long as the kernel: one execve runs at a time (the kernel is
+// single-threaded and an execve never blocks), and allocating 512 KiB afresh at every execve
+// cost more than the rest of it.
 class Arguments {
 public:
-    ~Arguments()
-    {
-        lib::deallocate(m_bytes);
-        lib::deallocate(m_pointers);
-    }
     lib::ErrorOr<void> allocate()
     {
-        m_bytes = static_cast<char*>(lib::allocate(ARGUMENT_BYTES_MAX));
-        m_pointers = static_cast<const char**>(lib::allocate((ARGUMENT_COUNT_MAX + 2) * sizeof(char*)));
-        if (!m_bytes || !m_pointers)
+        static char* bytes;
+        static const char** pointers;
+        if (!bytes)
+            bytes = static_cast<char*>(lib::allocate(ARGUMENT_BYTES_MAX));
+        if (!pointers)
+            pointers = static_cast<const char**>(lib::allocate((ARGUMENT_COUNT_MAX + 2) * sizeof(char*)));
+        if (!bytes || !pointers)
             return ENOMEM;
+        m_bytes = bytes;
+        m_pointers = pointers;
         return {};
     }
     // Copies the NULL-terminated array of strings at `array` (NULL: none) to the end.

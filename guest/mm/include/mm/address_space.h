@@ -26,6 +26,8 @@ public:
     virtual lib::ErrorOr<void> protect(uint64_t va, uint64_t length, int protection) = 0;
     // The frames' contents are dead: they must read as zero when next handed out.
     virtual void release_frames(uint64_t pa, uint64_t length) = 0;
+    // Frames about to become program memory held data: zero them.
+    virtual void clear_frames(uint64_t pa, uint64_t length) { release_frames(pa, length); }
     // A hint: the program is about to touch [va, va+length), so make it present now rather
     // than a machine fault a page.
     virtual void prefault(uint64_t, uint64_t, bool /* for_writing */) {}
