@@ -30,6 +30,7 @@ void release_thread(sched::Task& task)
             break;
         }
     }
+    forget_queued_signals(&thread);
     lib::destroy(&thread);
     if (process.reaped && !process.threads)
         forget(process);
@@ -82,6 +83,7 @@ void terminate(Process& process, int wait_status)
     for (int fd = 0; fd <= process.files.highest_open(); ++fd)
         (void)process.files.close(fd);
     process.cwd = {};
+    note_peak_rss(process);
     release_process_timers(process);
     release_memory(process);
     make_zombie(process, wait_status);
@@ -90,6 +92,15 @@ void terminate(Process& process, int wait_status)
 } // namespace
 
 Process& current_process() { return *current_thread().process; }
+
+void note_peak_rss(Process& process)
+{
+    if (!process.address_space)
+        return;
+    uint64_t kib = process.address_space->backed_pages() * 4;
+    if (kib > process.peak_rss_kib)
+        process.peak_rss_kib = kib;
+}
 Thread& current_thread() { return static_cast<Thread&>(sched::current()); }
 
 Thread* find_thread(int tid)

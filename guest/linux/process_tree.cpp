@@ -113,6 +113,7 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory)
     memcpy(child->signal_actions, parent.signal_actions, sizeof(child->signal_actions));
     child->process_group = parent.process_group;
     child->session = parent.session;
+    child->credentials = parent.credentials;
     child->resource_limits = parent.resource_limits;
     child->control = parent.control;
     child->strings = parent.strings;
@@ -158,6 +159,7 @@ void reap(Process& process)
 
 void forget(Process& process)
 {
+    forget_queued_signals(&process);
     for (Process** link = &detail::g_processes; *link; link = &(*link)->next) {
         if (*link == &process) {
             *link = process.next;

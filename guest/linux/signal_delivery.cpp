@@ -81,21 +81,80 @@ bool wants(const Thread& thread, int signal)
     return !(thread.signal_mask & signal_bit(signal)) || (thread.waited_signals & signal_bit(signal));
 }
 
+void drop_queued(const void* owner, uint64_t signals);
+
 void discard(Process& process, uint64_t signals)
 {
     process.pending_signals &= ~signals;
-    for (Thread* thread = process.threads; thread; thread = thread->next_in_process)
+    drop_queued(&process, signals);
+    for (Thread* thread = process.threads; thread; thread = thread->next_in_process) {
         thread->pending_signals &= ~signals;
+        drop_queued(thread, signals);
+    }
 }
 
-void add_pending(uint64_t& pending, SignalInfo* infos, const SignalInfo& info)
+// Real-time signals sent again while pending are queued, each instance delivered once in the
+// order sent (standard signals coalesce). The first instance lives in the owner's
+// pending_info; later ones here, in one table for the whole kernel (RLIMIT_SIGPENDING-like).
+struct QueuedSignal {
+    const void* owner; // the Thread or Process it is pending for; null: a free slot
+    uint64_t sequence;
+    SignalInfo info;
+};
+constexpr size_t QUEUED_SIGNALS_MAX = 1024;
+constexpr int FIRST_REALTIME_SIGNAL = 32;
+QueuedSignal g_queued[QUEUED_SIGNALS_MAX];
+size_t g_queued_count;
+uint64_t g_next_sequence;
+
+void add_pending(const void* owner, uint64_t& pending, SignalInfo* infos, const SignalInfo& info)
 {
-    // A signal already pending is not queued again. FIXME: Linux queues every instance of a
-    // real-time signal; here they coalesce like standard ones.
-    if (pending & signal_bit(info.signal))
+    if (!(pending & signal_bit(info.signal))) {
+        pending |= signal_bit(info.signal);
+        infos[info.signal] = info;
         return;
-    pending |= signal_bit(info.signal);
-    infos[info.signal] = info;
+    }
+    if (info.signal < FIRST_REALTIME_SIGNAL || g_queued_count == QUEUED_SIGNALS_MAX)
+        return;
+    for (auto& slot : g_queued) {
+        if (!slot.owner) {
+            slot = { owner, g_next_sequence++, info };
+            ++g_queued_count;
+            return;
+        }
+    }
+}
+
+// After the pending instance of `signal` was taken: the next queued one (if any) becomes
+// pending. Returns whether there was one.
+bool promote_queued(const void* owner, int signal, uint64_t& pending, SignalInfo* infos)
+{
+    if (!g_queued_count || signal < FIRST_REALTIME_SIGNAL)
+        return false;
+    QueuedSignal* first = nullptr;
+    for (auto& slot : g_queued) {
+        if (slot.owner == owner && slot.info.signal == signal && (!first || slot.sequence < first->sequence))
+            first = &slot;
+    }
+    if (!first)
+        return false;
+    pending |= signal_bit(signal);
+    infos[signal] = first->info;
+    first->owner = nullptr;
+    --g_queued_count;
+    return true;
+}
+
+void drop_queued(const void* owner, uint64_t signals)
+{
+    if (!g_queued_count)
+        return;
+    for (auto& slot : g_queued) {
+        if (slot.owner == owner && (signals & signal_bit(slot.info.signal))) {
+            slot.owner = nullptr;
+            --g_queued_count;
+        }
+    }
 }
 
 // Wakes `thread` from a blocking call (see the top of this file).
@@ -240,6 +299,8 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
 
 } // namespace
 
+void forget_queued_signals(const void* owner) { drop_queued(owner, ~0ull); }
+
 bool is_ignored(const Process& process, int signal)
 {
     const SignalAction& action = process.signal_actions[signal];
@@ -260,7 +321,10 @@ SignalInfo take_pending(Thread& thread, uint64_t set)
         return {};
     int signal = lowest(*pending & set);
     *pending &= ~signal_bit(signal);
-    return infos[signal];
+    SignalInfo taken = infos[signal];
+    const void* owner = pending == &thread.pending_signals ? static_cast<const void*>(&thread) : static_cast<const void*>(thread.process);
+    promote_queued(owner, signal, *pending, infos);
+    return taken;
 }
 
 void discard_ignored(Process& process, int signal)
@@ -289,7 +353,7 @@ void send_signal(Thread& thread, const SignalInfo& info)
         stop(process, signal);
         return;
     }
-    add_pending(thread.pending_signals, thread.pending_info, info);
+    add_pending(&thread, thread.pending_signals, thread.pending_info, info);
     if (!blocked || waited)
         interrupt(thread);
 }
@@ -318,7 +382,7 @@ void send_signal(Process& process, const SignalInfo& info)
         return;
     }
     if (generate(process, signal))
-        add_pending(process.pending_signals, process.pending_info, info);
+        add_pending(&process, process.pending_signals, process.pending_info, info);
 }
 
 void deliver_fault(const kernel::Fault& fault, kernel::TrapFrame& frame)

@@ -288,12 +288,47 @@ lib::ErrorOr<void> random_bytes(uint8_t (&random)[16])
     return {};
 }
 
-SyscallResult execute(UserAddress path_address, UserAddress argv, UserAddress envp)
+// The path execve starts from: `path` itself, or (execveat) made absolute from `dirfd`, or
+// the file open at `dirfd` (AT_EMPTY_PATH with an empty path).
+lib::ErrorOr<void> executable_path(int dirfd, UserAddress path_address, int flags, char (&path)[PATH_LENGTH_MAX])
 {
-    char path[PATH_LENGTH_MAX];
     TRY(copy_string_from_user(path, sizeof(path), path_address));
-    if (!path[0])
-        return ENOENT;
+    if (!path[0]) {
+        if (!(flags & AT_EMPTY_PATH) || dirfd == AT_FDCWD)
+            return ENOENT;
+        auto file = TRY(file_for(static_cast<uint64_t>(static_cast<uint32_t>(dirfd))));
+        if (file->vnode().is_directory())
+            return EACCES;
+        const char* open_path = file->path();
+        if (strlen(open_path) >= sizeof(path))
+            return ENAMETOOLONG;
+        memcpy(path, open_path, strlen(open_path) + 1);
+        return {};
+    }
+    if (path[0] != '/' && dirfd != AT_FDCWD) {
+        char base[PATH_LENGTH_MAX];
+        TRY(base_directory(dirfd, base));
+        char joined[PATH_LENGTH_MAX];
+        TRY(absolute_path(joined, sizeof(joined), base, path));
+        memcpy(path, joined, strlen(joined) + 1);
+    }
+    if (flags & AT_SYMLINK_NOFOLLOW) {
+        vfs::WalkOptions options;
+        options.follow_last_symlink = false;
+        vfs::WalkResult walk;
+        TRY(resolve_kernel_path(path, options, walk));
+        if (walk.node && walk.node->type() == vfs::TypeSymlink)
+            return ELOOP;
+    }
+    return {};
+}
+
+SyscallResult execute(int dirfd, UserAddress path_address, UserAddress argv, UserAddress envp, int flags)
+{
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return EINVAL;
+    char path[PATH_LENGTH_MAX];
+    TRY(executable_path(dirfd, path_address, flags, path));
     Arguments arguments;
     TRY(arguments.allocate());
     arguments.m_argc = TRY(arguments.copy_from(argv));
@@ -310,6 +345,7 @@ SyscallResult execute(UserAddress path_address, UserAddress argv, UserAddress en
     Thread& self = current_thread();
     Process& process = *self.process;
     reset_process_state(process, self, file);
+    note_peak_rss(process);
     if (!replace_memory(process, fresh)) {
         kill_process(process, SIGKILL); // no host process left for the new image
         return sched::BLOCKED;
@@ -336,21 +372,9 @@ SyscallResult execute(UserAddress path_address, UserAddress argv, UserAddress en
 } // namespace
 
 // int execve(const char *pathname, char *const argv[], char *const envp[]);
-SyscallResult sys_execve(SyscallArguments& a) { return execute(a[0], a[1], a[2]); }
+SyscallResult sys_execve(SyscallArguments& a) { return execute(AT_FDCWD, a[0], a[1], a[2], 0); }
 
 // int execveat(int dirfd, const char *pathname, char *const argv[], char *const envp[], int flags);
-// FIXME: only AT_FDCWD or an absolute path, and no flags.
-SyscallResult sys_execveat(SyscallArguments& a)
-{
-    if (a[4] != 0)
-        return EINVAL;
-    if (static_cast<int>(a[0]) != -100 /* AT_FDCWD */) {
-        char first = 0;
-        TRY(copy_from_user(&first, a[1], 1));
-        if (first != '/')
-            return ENOSYS;
-    }
-    return execute(a[1], a[2], a[3]);
-}
+SyscallResult sys_execveat(SyscallArguments& a) { return execute(static_cast<int>(a[0]), a[1], a[2], a[3], static_cast<int>(a[4])); }
 
 } // namespace linux

@@ -24,9 +24,6 @@ inline constexpr uint64_t SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000, SA
 inline constexpr int SS_ONSTACK = 1, SS_DISABLE = 2;
 inline constexpr uint32_t SS_AUTODISARM = 1u << 31;
 
-// The process id of the one program (its main thread's tid).
-inline constexpr int PROGRAM_PID = 1;
-
 constexpr uint64_t signal_bit(int signal) { return 1ull << (signal - 1); }
 inline constexpr uint64_t UNBLOCKABLE = signal_bit(SIGKILL) | signal_bit(SIGSTOP);
 
@@ -45,6 +42,8 @@ void deliver_fault(const kernel::Fault&, kernel::TrapFrame&);
 void discard_ignored(Process&, int signal);
 // SIG_IGN, or SIG_DFL where the default is to ignore it (SIGCHLD, SIGURG, SIGWINCH, SIGCONT).
 bool is_ignored(const Process&, int signal);
+// Queued real-time signals of a thread or process that is going away.
+void forget_queued_signals(const void* owner);
 // Takes the lowest pending signal of `set` (the thread's own first, then the process's), or
 // returns a SignalInfo with signal 0.
 SignalInfo take_pending(Thread&, uint64_t set);
