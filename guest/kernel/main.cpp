@@ -11,6 +11,7 @@
 #include <lib/errno_codes.h>
 #include <linux/console.h>
 #include <linux/exec.h>
+#include <linux/program_image.h>
 #include <linux/process.h>
 #include <linux/program_loader.h>
 #include <mm/heap.h>
@@ -85,6 +86,30 @@ void report_phase(uabi::BootPhase phase)
     hv::call(uabi::Hypercall::BootPhase, request);
 }
 
+// PROGRAM is a `#!` script: its interpreter runs, with argv rewritten as execve does.
+linux::ProgramFile start_script(const linux::ProgramFile& script, const Arguments& arguments, linux::ImageArguments& image, linux::ProgramArguments& out)
+{
+    if (image.allocate().is_error())
+        panic("out of memory at boot");
+    for (size_t i = 0; i < arguments.argc; ++i)
+        if (linux::push_kernel_string(image, i == 0 ? script.path : arguments.argv[i]).is_error())
+            fail_to_start(uabi::ExitKind::NotExecutable, "argument list too long");
+    image.m_argc = arguments.argc;
+    for (size_t i = 0; i < arguments.envc; ++i)
+        if (linux::push_kernel_string(image, arguments.envp[i]).is_error())
+            fail_to_start(uabi::ExitKind::NotExecutable, "argument list too long");
+    image.m_envc = arguments.envc;
+    auto file = linux::resolve_image(script.path, image);
+    if (file.is_error()) {
+        char message[200];
+        format(message, sizeof(message), "%s: cannot execute: %s", script.path, lib::errno_message(file.error()));
+        fail_to_start(file.error() == ENOENT.code ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable, message);
+    }
+    image.terminate_lists();
+    out = image.view();
+    return file.value();
+}
+
 } // namespace
 
 void main()
@@ -131,13 +156,17 @@ void main()
     auto file = linux::find_program(arguments.argv[0], search_path ? search_path : DEFAULT_PATH, process.cwd.canonical, failure);
     if (file.is_error())
         fail_to_start(failure.not_found ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable, failure.message);
-    memcpy(process.executable, file.value().path, strlen(file.value().path) + 1);
+    linux::ProgramArguments program_arguments { arguments.argv, arguments.argc, arguments.envp, arguments.envc };
+    linux::ImageArguments script_arguments;
+    linux::ProgramFile program = file.value();
+    if (linux::is_script(program))
+        program = start_script(program, arguments, script_arguments, program_arguments);
+    memcpy(process.executable, program.path, strlen(program.path) + 1);
     log_step("program found");
 
     uint8_t random[16];
     memcpy(random, boot.random_seed, sizeof(random));
-    linux::ProgramArguments program_arguments { arguments.argv, arguments.argc, arguments.envp, arguments.envc };
-    auto start = linux::load_image(process, file.value(), program_arguments, random, failure);
+    auto start = linux::load_image(process, program, program_arguments, random, failure);
     if (start.is_error()) {
         if (start.error() == ENOMEM.code)
             fail_to_start(uabi::ExitKind::OutOfMemory, failure.message[0] ? failure.message : "no memory for the program");

@@ -8,6 +8,7 @@
 #include <lib/errno_codes.h>
 #include <linux/elf.h>
 #include <linux/exec.h>
+#include <linux/program_image.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/signals.h>
@@ -22,206 +23,6 @@ namespace linux {
 
 namespace {
 
-constexpr size_t ARGUMENT_BYTES_MAX = 256 * 1024 - 4096; // what fits the stack's argument area
-constexpr size_t ARGUMENT_COUNT_MAX = ARGUMENT_BYTES_MAX / 8;
-constexpr size_t STRING_MAX = 32 * 4096;                 // MAX_ARG_STRLEN
-constexpr int INTERPRETER_DEPTH_MAX = 4;                  // as Linux's binfmt recursion
-constexpr size_t SHEBANG_MAX = 256;                       // BINPRM_BUF_SIZE
-constexpr uint32_t S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000;
-
-// The new image's arguments and environment, copied out of the old image: strings packed in
-// one buffer, and one pointer array holding argv (with room in front for an interpreter's
-// words), then envp.
-// The buffers live as long as the kernel: one execve runs at a time (the kernel is
-// single-threaded and an execve never blocks), and allocating 512 KiB afresh at every execve
-// cost more than the rest of it.
-class Arguments {
-public:
-    lib::ErrorOr<void> allocate()
-    {
-        static char* bytes;
-        static const char** pointers;
-        if (!bytes)
-            bytes = static_cast<char*>(lib::allocate(ARGUMENT_BYTES_MAX));
-        if (!pointers)
-            pointers = static_cast<const char**>(lib::allocate((ARGUMENT_COUNT_MAX + 2) * sizeof(char*)));
-        if (!bytes || !pointers)
-            return ENOMEM;
-        m_bytes = bytes;
-        m_pointers = pointers;
-        return {};
-    }
-    // Copies the NULL-terminated array of strings at `array` (NULL: none) to the end.
-    lib::ErrorOr<size_t> copy_from(UserAddress array)
-    {
-        size_t count = 0;
-        for (; array; ++count) {
-            uint64_t string = TRY(read_user<uint64_t>(array + 8 * count));
-            if (!string)
-                break;
-            size_t room = ARGUMENT_BYTES_MAX - m_used;
-            int64_t length = user_string_length(reinterpret_cast<const char*>(string), room < STRING_MAX ? room : STRING_MAX);
-            if (length < 0 || string >= kernel::USER_END)
-                return EFAULT;
-            if (static_cast<size_t>(length) >= room || static_cast<size_t>(length) >= STRING_MAX)
-                return E2BIG;
-            TRY(copy_from_user(m_bytes + m_used, string, static_cast<size_t>(length)));
-            m_bytes[m_used + static_cast<size_t>(length)] = 0;
-            TRY(push(m_bytes + m_used));
-            m_used += static_cast<size_t>(length) + 1;
-        }
-        return count;
-    }
-    // Copies a kernel string in (an interpreter's words).
-    lib::ErrorOr<const char*> keep(const char* string)
-    {
-        size_t length = strlen(string);
-        if (length + 1 > ARGUMENT_BYTES_MAX - m_used)
-            return E2BIG;
-        char* kept = m_bytes + m_used;
-        memcpy(kept, string, length + 1);
-        m_used += length + 1;
-        return kept;
-    }
-    lib::ErrorOr<void> push(const char* string)
-    {
-        if (m_count == ARGUMENT_COUNT_MAX)
-            return E2BIG;
-        m_pointers[m_count++] = string;
-        return {};
-    }
-    // Replaces argv[0] with `words` (interpreter, optional argument, script path).
-    lib::ErrorOr<void> replace_first_argument(const char* const* words, size_t count)
-    {
-        size_t shift = count - 1;
-        if (m_count + shift + 1 > ARGUMENT_COUNT_MAX)
-            return E2BIG;
-        if (!m_argc) { // no argv at all: the script path becomes argv[1]
-            for (size_t i = m_count; i > 0; --i)
-                m_pointers[i] = m_pointers[i - 1];
-            ++m_count;
-            ++m_argc;
-        }
-        for (size_t i = m_count; i > 1; --i)
-            m_pointers[i - 1 + shift] = m_pointers[i - 1];
-        for (size_t i = 0; i < count; ++i)
-            m_pointers[i] = words[i];
-        m_count += shift;
-        m_argc += shift;
-        return {};
-    }
-    size_t m_argc { 0 };
-    size_t m_envc { 0 };
-    ProgramArguments view() const { return { m_pointers, m_argc, m_pointers + m_argc + 1, m_envc }; }
-    void terminate_lists()
-    {
-        // argv, NULL, envp, NULL
-        for (size_t i = m_count; i > m_argc; --i)
-            m_pointers[i] = m_pointers[i - 1];
-        m_pointers[m_argc] = nullptr;
-        m_pointers[m_count + 1] = nullptr;
-    }
-
-private:
-    char* m_bytes { nullptr };
-    const char** m_pointers { nullptr };
-    size_t m_used { 0 };
-    size_t m_count { 0 };
-};
-
-lib::ErrorOr<ProgramFile> open_executable(const char* path)
-{
-    vfs::WalkResult walk;
-    TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
-    if (!walk.node)
-        return EACCES;
-    ProgramFile file {};
-    file.vnode = walk.node;
-    auto status = TRY(file.vnode->attributes());
-    if ((status.mode & S_IFMT) != S_IFREG || !(status.mode & 0111))
-        return EACCES;
-    size_t length = strlen(walk.canonical);
-    memcpy(file.path, walk.canonical, length + 1);
-    file.size = static_cast<uint64_t>(status.size);
-    return file;
-}
-
-// A `#!` line: the interpreter and its one optional argument, cut out of `line` in place.
-struct Shebang {
-    const char* interpreter { nullptr };
-    const char* argument { nullptr };
-};
-
-bool parse_shebang(char* line, size_t length, Shebang& out)
-{
-    if (length < 2 || line[0] != '#' || line[1] != '!')
-        return false;
-    line[length < SHEBANG_MAX ? length : SHEBANG_MAX - 1] = 0;
-    char* end = line + 2;
-    while (*end && *end != '\n')
-        ++end;
-    *end = 0;
-    auto blank = [](char c) { return c == ' ' || c == '\t'; };
-    while (end > line + 2 && blank(end[-1]))
-        *--end = 0;
-    char* cursor = line + 2;
-    while (blank(*cursor))
-        ++cursor;
-    if (!*cursor)
-        return true; // no interpreter: ENOEXEC
-    out.interpreter = cursor;
-    while (*cursor && !blank(*cursor))
-        ++cursor;
-    if (*cursor) {
-        *cursor++ = 0;
-        while (blank(*cursor))
-            ++cursor;
-        if (*cursor)
-            out.argument = cursor;
-    }
-    return true;
-}
-
-// The image execve will start: follows `#!` interpreters, checks the ELF. ENOEXEC for what
-// is neither.
-lib::ErrorOr<ProgramFile> resolve_image(const char* path, Arguments& arguments)
-{
-    char current[PATH_LENGTH_MAX];
-    if (strlen(path) >= sizeof(current))
-        return ENAMETOOLONG;
-    memcpy(current, path, strlen(path) + 1);
-    for (int depth = 0;; ++depth) {
-        char absolute[PATH_LENGTH_MAX];
-        TRY(absolute_path(absolute, sizeof(absolute), current_process().cwd.canonical, current));
-        ProgramFile file = TRY(open_executable(absolute));
-        static uint8_t header[4096];
-        size_t got = TRY(file.vnode->read(0, header, sizeof(header)));
-        Shebang shebang;
-        char line[SHEBANG_MAX];
-        size_t line_length = got < SHEBANG_MAX ? got : SHEBANG_MAX;
-        memcpy(line, header, line_length);
-        if (parse_shebang(line, line_length, shebang)) {
-            if (!shebang.interpreter)
-                return ENOEXEC;
-            if (depth == INTERPRETER_DEPTH_MAX)
-                return ELOOP;
-            const char* words[3];
-            size_t count = 0;
-            words[count++] = TRY(arguments.keep(shebang.interpreter));
-            if (shebang.argument)
-                words[count++] = TRY(arguments.keep(shebang.argument));
-            words[count++] = TRY(arguments.keep(current));
-            TRY(arguments.replace_first_argument(words, count));
-            memcpy(current, shebang.interpreter, strlen(shebang.interpreter) + 1);
-            continue;
-        }
-        const char* reason = "";
-        auto image = parse_elf(header, got, file.size, &reason);
-        if (image.is_error() || image.value().has_interpreter) // FIXME: issue 7 (ld.so)
-            return ENOEXEC;
-        return file;
-    }
-}
 
 // Past the point of no return: the process drops its old memory (or its share of a vfork
 // parent's, moving to a host of its own) and gets a fresh, empty address space.
@@ -329,7 +130,7 @@ SyscallResult execute(int dirfd, UserAddress path_address, UserAddress argv, Use
         return EINVAL;
     char path[PATH_LENGTH_MAX];
     TRY(executable_path(dirfd, path_address, flags, path));
-    Arguments arguments;
+    ImageArguments arguments;
     TRY(arguments.allocate());
     arguments.m_argc = TRY(arguments.copy_from(argv));
     arguments.m_envc = TRY(arguments.copy_from(envp));
