@@ -7,6 +7,7 @@
 #include <vdso/vdso.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
+extern "C" size_t strlen(const char*);
 
 namespace linux {
 
@@ -17,6 +18,28 @@ uint64_t hwcap()
     uint32_t eax = 1, ebx, ecx = 0, edx;
     asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "+c"(ecx), "=d"(edx));
     return edx;
+}
+
+size_t strings_size(const char* const* strings, size_t count)
+{
+    size_t size = 0;
+    for (size_t i = 0; i < count; ++i)
+        size += strlen(strings[i]) + 1;
+    return size;
+}
+
+// Where the stack's argument and environment strings went (Linux's mm->arg_start...env_end,
+// which /proc/PID/cmdline and environ read): argv's strings, then envp's, end to end.
+void record_string_area(Process& process, const ProgramArguments& arguments, uint64_t stack_pointer)
+{
+    // SAFETY: build_initial_stack just wrote argc, argv and envp at stack_pointer, in this
+    // (current) address space, through the same direct mapping.
+    const auto* words = reinterpret_cast<const uint64_t*>(stack_pointer);
+    uint64_t start = arguments.argc ? words[1] : arguments.envc ? words[2] : 0;
+    ProgramStrings& strings = process.strings;
+    strings.arguments_start = start;
+    strings.arguments_end = strings.environment_start = start + strings_size(arguments.argv, arguments.argc);
+    strings.environment_end = strings.environment_start + strings_size(arguments.envp, arguments.envc);
 }
 
 } // namespace
@@ -62,6 +85,7 @@ lib::ErrorOr<ProgramStart> load_image(Process& process, const ProgramFile& file,
     constexpr size_t ARGUMENT_AREA = 256 * 1024;
     auto* top_bytes = reinterpret_cast<uint8_t*>(USER_STACK_TOP - ARGUMENT_AREA);
     uint64_t stack_pointer = TRY(build_initial_stack(top_bytes, USER_STACK_TOP, ARGUMENT_AREA, contents));
+    record_string_area(process, arguments, stack_pointer);
     return ProgramStart { loaded.entry, stack_pointer };
 }
 

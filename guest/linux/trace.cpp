@@ -66,10 +66,11 @@ private:
 void trace_syscall(const SyscallEntry& entry, uint64_t number, const uint64_t* arguments, int64_t result)
 {
     Line line;
-    // As strace -f: once there are threads, each line names the one that made the call.
-    static bool threaded;
-    threaded = threaded || sched::live_task_count() > 1;
-    if (threaded)
+    // As strace -f: once there is more than one thread or process, each line names the
+    // thread that made the call by its tid (a process's first thread's is its pid).
+    static bool several;
+    several = several || sched::live_task_count() > 1;
+    if (several)
         line.add("[pid %d] ", current_thread().tid);
     if (entry.name)
         line.add("%s(", entry.name);

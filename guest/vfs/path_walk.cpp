@@ -30,6 +30,8 @@ size_t slot_of(const Vnode& directory, lib::StringView name)
 
 lib::ErrorOr<lib::RefPtr<Vnode>> cached_lookup(Vnode& directory, lib::StringView name)
 {
+    if (!directory.lookups_may_be_cached())
+        return directory.lookup(name);
     CacheEntry& entry = g_cache[slot_of(directory, name)];
     if (entry.directory == &directory && lib::StringView(entry.name, entry.length) == name)
         return entry.child;

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define KERNEL_TEXT ((const unsigned char*)0x7f0000001000)
-#define SCAN_BYTES 0x10000
+#define SCAN_BYTES 0x100000 // past where the kernel's own syscalls are; the scan stops at the first
 
 int main(int argc, char** argv)
 {

@@ -1,4 +1,5 @@
-// /proc/1/fd: one symlink per open file descriptor, pointing at the open file's path.
+// /proc/PID/fd: one symlink per open file descriptor of the process, pointing at the open
+// file's path.
 #include "procfs_nodes.h"
 
 #include <linux/process.h>
@@ -9,15 +10,15 @@ namespace fs {
 
 namespace {
 
-// The link of one descriptor. It looks the descriptor up on every use: the path walk caches
-// positive lookups, so the same vnode may outlive the descriptor or see it reused.
+// The link of one descriptor. It looks the process and the descriptor up on every use: an
+// open or held vnode may outlive either, or see the descriptor reused.
 class ProcFdLink final : public ProcNode {
 public:
-    ProcFdLink(ProcFs& fs, int fd) : ProcNode(fs, FD_LINK_INODE_BASE + static_cast<uint64_t>(fd), vfs::TypeSymlink), m_fd(fd) {}
+    ProcFdLink(ProcFs& fs, int pid, int fd) : ProcNode(fs, process_inode(pid, FD_LINK_INODE_BASE + static_cast<uint64_t>(fd)), vfs::TypeSymlink, pid), m_fd(fd) {}
 
     lib::ErrorOr<vfs::Attributes> attributes() override
     {
-        auto file = linux::current_process().files.get(m_fd);
+        auto file = open_file();
         if (!file)
             return ENOENT;
         auto attributes = TRY(ProcNode::attributes());
@@ -33,7 +34,7 @@ public:
 
     lib::ErrorOr<size_t> read_link(char* buffer, size_t size) override
     {
-        auto file = linux::current_process().files.get(m_fd);
+        auto file = open_file();
         if (!file)
             return ENOENT;
         const char* path = file->path() ? file->path() : "";
@@ -57,11 +58,17 @@ public:
     // Opening /proc/self/fd/N opens the same file again, whatever its path says.
     lib::RefPtr<vfs::Vnode> magic_link_target() override
     {
-        auto file = linux::current_process().files.get(m_fd);
+        auto file = open_file();
         return file ? file->vnode_ptr() : nullptr;
     }
 
 private:
+    lib::RefPtr<vfs::OpenFile> open_file() const
+    {
+        linux::Process* owner = process();
+        return owner ? owner->files.get(m_fd) : nullptr;
+    }
+
     int m_fd;
 };
 
@@ -81,8 +88,8 @@ int parse_fd(lib::StringView name)
 
 } // namespace
 
-ProcFdDirectory::ProcFdDirectory(ProcFs& fs, uint64_t inode, uint64_t parent_inode)
-    : ProcNode(fs, inode, vfs::TypeDirectory | 0500)
+ProcFdDirectory::ProcFdDirectory(ProcFs& fs, uint64_t inode, uint64_t parent_inode, int pid)
+    : ProcNode(fs, inode, vfs::TypeDirectory | 0500, pid)
     , m_parent_inode(parent_inode)
 {
 }
@@ -90,9 +97,10 @@ ProcFdDirectory::ProcFdDirectory(ProcFs& fs, uint64_t inode, uint64_t parent_ino
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcFdDirectory::lookup(lib::StringView name)
 {
     int fd = parse_fd(name);
-    if (fd < 0 || !linux::current_process().files.get(fd))
+    linux::Process* owner = process();
+    if (fd < 0 || !owner || !owner->files.get(fd))
         return ENOENT;
-    auto link = lib::make_ref<ProcFdLink>(*m_fs, fd);
+    auto link = lib::make_ref<ProcFdLink>(*m_fs, m_pid, fd);
     if (!link)
         return ENOMEM;
     return lib::RefPtr<vfs::Vnode>(link);
@@ -101,9 +109,12 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> ProcFdDirectory::lookup(lib::StringView na
 // Cookies: 0 ".", 1 "..", then 2 + fd, so listing resumes at the next descriptor in order.
 lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySink emit, void* context)
 {
+    linux::Process* owner = process();
+    if (!owner)
+        return ENOENT;
     if (!vfs::emit_dots(emit, context, cookie, m_inode, m_mode, m_parent_inode))
         return cookie;
-    auto& files = linux::current_process().files;
+    auto& files = owner->files;
     int highest = files.highest_open();
     for (; cookie < 2 + static_cast<uint64_t>(highest + 1); ++cookie) {
         int fd = static_cast<int>(cookie - 2);
@@ -120,7 +131,7 @@ lib::ErrorOr<uint64_t> ProcFdDirectory::read_directory(uint64_t cookie, EntrySin
         while (count)
             name[length++] = digits[--count];
         name[length] = '\0';
-        if (!vfs::emit_entry(emit, context, FD_LINK_INODE_BASE + cookie - 2, vfs::TypeSymlink, name, cookie + 1))
+        if (!vfs::emit_entry(emit, context, process_inode(m_pid, FD_LINK_INODE_BASE + cookie - 2), vfs::TypeSymlink, name, cookie + 1))
             return cookie;
     }
     return cookie;

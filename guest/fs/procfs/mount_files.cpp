@@ -1,4 +1,5 @@
-// /proc/1/mounts and /proc/1/mountinfo, from the VFS mount table.
+// /proc/PID/mounts and /proc/PID/mountinfo (the same for every process), from the VFS mount
+// table.
 #include "procfs_nodes.h"
 
 #include <vfs/mount_table.h>

@@ -1,4 +1,6 @@
-// The generated files and links of /proc/1: the process's name, arguments, memory and state.
+// The generated files and links of /proc/PID: a process's name, arguments, memory and state.
+// Another process's memory is not mapped while the caller runs (each address space has a host
+// of its own), so cmdline and environ read it through the kernel's physical map instead.
 #include "procfs_nodes.h"
 
 #include <hv/hypercall.h>
@@ -12,39 +14,36 @@ namespace fs {
 namespace {
 
 constexpr size_t COMM_LENGTH = 16; // TASK_COMM_LEN, with the NUL
+constexpr int64_t NS_PER_TICK = 10000000; // USER_HZ = 100
 
-// Appends strings [first, first+count) of the boot arguments (argv, then envp), each with its
-// NUL, as /proc/PID/cmdline and environ show them.
-void append_boot_strings(TextBuffer& out, size_t first, size_t count)
+// The thread whose tid is the pid, while it lives.
+const linux::Thread* main_thread(const linux::Process& process)
 {
-    const uabi::BootInfo& boot = hv::boot_info();
-    size_t total = boot.args_length <= uabi::ARGS_MAX ? boot.args_length : 0;
-    // SAFETY: the monitor wrote args_length (at most ARGS_MAX) bytes of strings at ARGS_GPA
-    // before boot, and nobody writes there afterwards; we never read past args_length.
-    const char* strings = reinterpret_cast<const char*>(hv::physical(uabi::ARGS_GPA));
-    size_t position = 0;
-    for (size_t i = 0; i < first + count && position < total; ++i) {
-        size_t start = position;
-        while (position < total && strings[position])
-            ++position;
-        if (position < total)
-            ++position; // the NUL
-        if (i >= first)
-            out.append(strings + start, position - start);
+    for (const linux::Thread* thread = process.threads; thread; thread = thread->next_in_process) {
+        if (thread->tid == process.pid && thread->state != sched::TaskState::Dead)
+            return thread;
     }
+    return nullptr;
 }
 
-// The process's name as Linux keeps it: the executable's basename, at most 15 bytes.
-// The process's name is its main thread's (prctl PR_SET_NAME changes it), as Linux's comm.
-void process_name(char (&name)[COMM_LENGTH])
+int live_threads(const linux::Process& process)
+{
+    int count = 0;
+    for (const linux::Thread* thread = process.threads; thread; thread = thread->next_in_process)
+        count += thread->state != sched::TaskState::Dead;
+    return count;
+}
+
+// The process's name is its main thread's (prctl PR_SET_NAME changes it), as Linux's comm;
+// once that thread is gone, the executable's basename, at most 15 bytes.
+void process_name(const linux::Process& process, char (&name)[COMM_LENGTH])
 {
     static_assert(COMM_LENGTH == 16);
-    const linux::Thread* main = linux::find_thread(1);
-    if (main) {
+    if (const linux::Thread* main = main_thread(process)) {
         linux::thread_name(*main, name);
         return;
     }
-    const char* path = linux::current_process().executable;
+    const char* path = process.executable;
     const char* base = path;
     for (const char* p = path; *p; ++p)
         if (*p == '/' && p[1])
@@ -57,6 +56,56 @@ void process_name(char (&name)[COMM_LENGTH])
     name[length] = '\0';
 }
 
+// Linux's task states, as stat's one letter and status's words.
+struct TaskState {
+    char letter;
+    const char* words;
+};
+
+TaskState state_of(const linux::Process& process)
+{
+    if (process.state == linux::ProcessState::Zombie)
+        return { 'Z', "zombie" };
+    if (process.stopped)
+        return { 'T', "stopped" };
+    const linux::Thread* main = main_thread(process);
+    if (!main)
+        return { 'Z', "zombie" }; // as Linux shows a group whose leader has exited
+    if (main != &linux::current_thread() && sched::is_blocked(*main))
+        return { 'S', "sleeping" };
+    return { 'R', "running" };
+}
+
+int64_t cpu_ns(const linux::Process& process)
+{
+    int64_t total = process.exited_threads_cpu_ns;
+    for (const linux::Thread* thread = process.threads; thread; thread = thread->next_in_process)
+        total += sched::cpu_time(*thread);
+    return total;
+}
+
+// Appends the bytes [start, end) of the process's memory, read through the physical map; stops
+// at a page with no frame. Returns how many it appended.
+size_t append_memory(TextBuffer& out, const linux::Process& process, uint64_t start, uint64_t end)
+{
+    const mm::AddressSpace* space = process.address_space;
+    if (!space || end <= start)
+        return 0;
+    uint64_t address = start;
+    while (address < end && !out.failed()) {
+        auto physical = space->translate(address);
+        if (physical.is_error())
+            break;
+        uint64_t page_end = (address | (kernel::PAGE_SIZE - 1)) + 1;
+        uint64_t chunk = (end < page_end ? end : page_end) - address;
+        // SAFETY: translate gave the frame backing `address` in this space; the physical map
+        // covers all of guest RAM, and we read within that one page.
+        out.append(reinterpret_cast<const char*>(hv::physical(physical.value())), chunk);
+        address += chunk;
+    }
+    return address - start;
+}
+
 struct MemoryUse {
     uint64_t total, data, stack, text; // bytes
     uint64_t start_code, end_code;
@@ -64,17 +113,16 @@ struct MemoryUse {
 
 bool is_stack(const mm::Region& region) { return region.start < kernel::USER_STACK_TOP && region.end >= kernel::USER_STACK_TOP; }
 
-bool is_heap(const mm::Region& region)
+bool is_heap(const linux::Process& process, const mm::Region& region)
 {
-    const linux::Process& process = linux::current_process();
     return process.program_break > process.program_break_start && region.start < process.program_break
         && region.end > process.program_break_start;
 }
 
-MemoryUse memory_use()
+MemoryUse memory_use(const linux::Process& process)
 {
     MemoryUse use {};
-    const mm::AddressSpace* space = linux::current_process().address_space;
+    const mm::AddressSpace* space = process.address_space;
     if (!space)
         return use;
     for (size_t i = 0; i < space->region_count(); ++i) {
@@ -95,9 +143,8 @@ MemoryUse memory_use()
 }
 
 // Signals (bit n-1 for signal n) whose action is to ignore (1) or a handler (above 1).
-uint64_t signals_with_handler(bool ignored)
+uint64_t signals_with_handler(const linux::Process& process, bool ignored)
 {
-    const linux::Process& process = linux::current_process();
     uint64_t set = 0;
     for (int signal = 1; signal <= linux::SIGNAL_COUNT; ++signal) {
         uint64_t handler = process.signal_actions[signal].handler;
@@ -115,38 +162,77 @@ lib::ErrorOr<void> append_path(TextBuffer& out, const char* path)
     return {};
 }
 
+bool is_zombie(const linux::Process& process) { return process.state == linux::ProcessState::Zombie; }
+
 } // namespace
 
-lib::ErrorOr<void> generate_self(ProcFs&, TextBuffer& out) { out.append("1"); return {}; }
-lib::ErrorOr<void> generate_exe(ProcFs&, TextBuffer& out) { return append_path(out, linux::current_process().executable); }
-lib::ErrorOr<void> generate_cwd(ProcFs&, TextBuffer& out) { return append_path(out, linux::current_process().cwd.canonical); }
-lib::ErrorOr<void> generate_root(ProcFs&, TextBuffer& out) { out.append("/"); return {}; }
-
-lib::ErrorOr<void> generate_cmdline(ProcFs&, TextBuffer& out)
+lib::ErrorOr<void> generate_self(ProcFs&, TextBuffer& out)
 {
-    append_boot_strings(out, 0, hv::boot_info().argc);
+    out.appendf("%d", linux::current_process().pid);
     return {};
 }
 
-lib::ErrorOr<void> generate_environ(ProcFs&, TextBuffer& out)
+// A zombie has no memory, files or directories left: its links lead nowhere, as on Linux.
+lib::ErrorOr<void> generate_exe(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    append_boot_strings(out, hv::boot_info().argc, hv::boot_info().envc);
+    return is_zombie(process) ? lib::ErrorOr<void>(ENOENT) : append_path(out, process.executable);
+}
+
+lib::ErrorOr<void> generate_cwd(ProcFs&, linux::Process& process, TextBuffer& out) { return append_path(out, process.cwd.canonical); }
+
+lib::ErrorOr<void> generate_root(ProcFs&, linux::Process& process, TextBuffer& out)
+{
+    if (is_zombie(process))
+        return ENOENT;
+    out.append("/");
     return {};
 }
 
-lib::ErrorOr<void> generate_comm(ProcFs&, TextBuffer& out)
+// The argument strings as the process's memory holds them now. As Linux: if the program has
+// written over the NUL that ends them (setproctitle), the text runs on to the first NUL, into
+// the environment's space if need be, but no further than a page.
+lib::ErrorOr<void> generate_cmdline(ProcFs&, linux::Process& process, TextBuffer& out)
+{
+    const linux::ProgramStrings& strings = process.strings;
+    uint64_t start = strings.arguments_start, end = strings.arguments_end;
+    TextBuffer last;
+    if (end <= start || append_memory(last, process, end - 1, end) != 1)
+        return {};
+    if (last.data()[0] == '\0') {
+        append_memory(out, process, start, end);
+        return {};
+    }
+    uint64_t limit = strings.environment_start == end ? strings.environment_end : end;
+    if (limit - start > kernel::PAGE_SIZE)
+        limit = start + kernel::PAGE_SIZE;
+    TextBuffer text;
+    size_t got = append_memory(text, process, start, limit);
+    size_t length = 0;
+    while (length < got && text.data()[length])
+        ++length;
+    out.append(text.data(), length < got ? length + 1 : length);
+    return {};
+}
+
+lib::ErrorOr<void> generate_environ(ProcFs&, linux::Process& process, TextBuffer& out)
+{
+    append_memory(out, process, process.strings.environment_start, process.strings.environment_end);
+    return {};
+}
+
+lib::ErrorOr<void> generate_comm(ProcFs&, linux::Process& process, TextBuffer& out)
 {
     char name[COMM_LENGTH];
-    process_name(name);
+    process_name(process, name);
     out.appendf("%s\n", name);
     return {};
 }
 
 // One line per region, unmerged: "start-end perms offset dev inode", and [heap] or [stack]
 // at column 74 as Linux pads them. FIXME: file names once regions know their files.
-lib::ErrorOr<void> generate_maps(ProcFs&, TextBuffer& out)
+lib::ErrorOr<void> generate_maps(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    const mm::AddressSpace* space = linux::current_process().address_space;
+    const mm::AddressSpace* space = process.address_space;
     if (!space)
         return {};
     for (size_t i = 0; i < space->region_count(); ++i) {
@@ -155,7 +241,7 @@ lib::ErrorOr<void> generate_maps(ProcFs&, TextBuffer& out)
         out.appendf("%08lx-%08lx %c%c%cp %08lx 00:00 0 ", region.start, region.end,
             (region.protection & platform::ProtRead) ? 'r' : '-', (region.protection & platform::ProtWrite) ? 'w' : '-',
             (region.protection & platform::ProtExec) ? 'x' : '-', uint64_t(0));
-        const char* name = is_heap(region) ? "[heap]" : is_stack(region) ? "[stack]" : nullptr;
+        const char* name = is_heap(process, region) ? "[heap]" : is_stack(region) ? "[stack]" : nullptr;
         if (region.start == vdso::vvar_address())
             name = "[vvar]";
         else if (region.start == vdso::vdso_address())
@@ -172,55 +258,81 @@ lib::ErrorOr<void> generate_maps(ProcFs&, TextBuffer& out)
     return {};
 }
 
-lib::ErrorOr<void> generate_status(ProcFs&, TextBuffer& out)
+lib::ErrorOr<void> generate_status(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    const linux::Process& process = linux::current_process();
     char name[COMM_LENGTH];
-    process_name(name);
-    MemoryUse use = memory_use();
-    out.appendf("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n", name, process.umask);
-    out.append("Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t64\nGroups:\t\nNStgid:\t1\nNSpid:\t1\nNSpgid:\t1\nNSsid:\t1\n");
-    // Every mapped page has a frame behind it, so the resident size is the mapped size.
-    out.appendf("VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n",
-        use.total / 1024, use.total / 1024, uint64_t(0), uint64_t(0), use.total / 1024, use.total / 1024);
-    out.appendf("RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n", use.total / 1024, uint64_t(0), uint64_t(0));
-    out.appendf("VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
-        use.data / 1024, use.stack / 1024, use.text / 1024, uint64_t(0), uint64_t(0), uint64_t(0));
-    out.append("CoreDumping:\t0\nThreads:\t1\nSigQ:\t0/63432\nSigPnd:\t0000000000000000\nShdPnd:\t0000000000000000\n");
-    out.appendf("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", linux::current_thread().signal_mask, signals_with_handler(true), signals_with_handler(false));
-    out.append("CapInh:\t0000000000000000\nCapPrm:\t000001ffffffffff\nCapEff:\t000001ffffffffff\n"
-               "CapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t0\n"
-               "Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+    process_name(process, name);
+    TaskState state = state_of(process);
+    const linux::Thread* main = main_thread(process);
+    int parent = process.parent ? process.parent->pid : 0;
+    out.appendf("Name:\t%s\nUmask:\t%04o\nState:\t%c (%s)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", name,
+        process.umask, state.letter, state.words, process.pid, process.pid, parent);
+    const linux::Credentials& ids = process.credentials;
+    out.appendf("Uid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t", ids.uid, ids.euid, ids.suid, ids.fsuid, ids.gid,
+        ids.egid, ids.sgid, ids.fsgid);
+    for (uint32_t i = 0; i < ids.group_count; ++i)
+        out.appendf(i ? " %u" : "%u", ids.groups[i]);
+    out.append_byte('\n');
+    out.appendf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", process.pid, process.pid, process.process_group, process.session);
+    if (process.address_space) {
+        // Every mapped page has a frame behind it, so the resident size is the mapped size.
+        MemoryUse use = memory_use(process);
+        out.appendf("VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n",
+            use.total / 1024, use.total / 1024, uint64_t(0), uint64_t(0), use.total / 1024, use.total / 1024);
+        out.appendf("RssAnon:\t%8lu kB\nRssFile:\t%8lu kB\nRssShmem:\t%8lu kB\n", use.total / 1024, uint64_t(0), uint64_t(0));
+        out.appendf("VmData:\t%8lu kB\nVmStk:\t%8lu kB\nVmExe:\t%8lu kB\nVmLib:\t%8lu kB\nVmPTE:\t%8lu kB\nVmSwap:\t%8lu kB\n",
+            use.data / 1024, use.stack / 1024, use.text / 1024, uint64_t(0), uint64_t(0), uint64_t(0));
+    }
+    out.appendf("CoreDumping:\t0\nThreads:\t%d\nSigQ:\t0/63432\nSigPnd:\t%016lx\nShdPnd:\t%016lx\n", live_threads(process),
+        main ? main->pending_signals : 0, process.pending_signals);
+    out.appendf("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", main ? main->signal_mask : 0, signals_with_handler(process, true),
+        signals_with_handler(process, false));
+    // Root's capabilities: permitted while any user id is 0, effective while the effective one is.
+    constexpr uint64_t ALL_CAPABILITIES = 0x1ffffffffff;
+    bool permitted = ids.uid == 0 || ids.euid == 0 || ids.suid == 0;
+    out.appendf("CapInh:\t0000000000000000\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t0000000000000000\n",
+        permitted ? ALL_CAPABILITIES : 0, ids.is_privileged() ? ALL_CAPABILITIES : 0, ALL_CAPABILITIES);
+    out.appendf("NoNewPrivs:\t%d\nSeccomp:\t0\n", process.control.no_new_privileges ? 1 : 0);
+    out.append("Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
     return {};
 }
 
 // The 52 fields of Linux's /proc/PID/stat (fs/proc/array.c do_task_stat).
-lib::ErrorOr<void> generate_stat(ProcFs& fs, TextBuffer& out)
+// FIXME: starttime is 0: processes do not record when they started.
+lib::ErrorOr<void> generate_stat(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    const linux::Process& process = linux::current_process();
     char name[COMM_LENGTH];
-    process_name(name);
-    MemoryUse use = memory_use();
+    process_name(process, name);
+    MemoryUse use = memory_use(process);
+    const linux::Thread* main = main_thread(process);
     bool terminal = hv::boot_info().flags & uabi::BootStdinTty;
-    // FIXME: no CPU accounting yet; the one process is charged all the time since boot.
-    uint64_t ticks = static_cast<uint64_t>(platform::clock_ns(1) - fs.mount_time_ns()) / 10000000;
+    int parent = process.parent ? process.parent->pid : 0;
+    // PF_RANDOMIZE, and PF_FORKNOEXEC for a child that has not called execve (PID 1 was
+    // started by one).
+    constexpr uint32_t PF_FORKNOEXEC = 0x40, PF_RANDOMIZE = 0x400000;
+    uint32_t flags = PF_RANDOMIZE | (process.did_exec || process.pid == 1 ? 0 : PF_FORKNOEXEC);
     // pid (comm) state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt
-    out.appendf("1 (%s) R 0 1 1 %d %d 4194304 0 0 0 0 ", name, terminal ? 0x8800 : 0, terminal ? 1 : -1);
+    out.appendf("%d (%s) %c %d %d %d %d %d %u 0 0 0 0 ", process.pid, name, state_of(process).letter, parent, process.process_group,
+        process.session, terminal ? 0x8800 : 0, terminal ? 1 : -1, flags);
     // utime stime cutime cstime priority nice num_threads itrealvalue starttime vsize rss rsslim
-    out.appendf("%lu 0 0 0 20 0 1 0 0 %lu %lu 18446744073709551615 ", ticks, use.total, use.total / kernel::PAGE_SIZE);
+    out.appendf("%ld 0 %ld 0 20 0 %d 0 0 %lu %lu 18446744073709551615 ", cpu_ns(process) / NS_PER_TICK,
+        process.children_cpu_ns / NS_PER_TICK, live_threads(process) ? live_threads(process) : 1, use.total, use.total / kernel::PAGE_SIZE);
     // startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap
-    out.appendf("%lu %lu %lu 0 0 0 %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, kernel::USER_STACK_TOP, linux::current_thread().signal_mask,
-        signals_with_handler(true), signals_with_handler(false));
+    out.appendf("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, process.address_space ? kernel::USER_STACK_TOP : 0,
+        process.pending_signals | (main ? main->pending_signals : 0), main ? main->signal_mask : 0, signals_with_handler(process, true),
+        signals_with_handler(process, false));
     // exit_signal processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time
     // start_data end_data start_brk arg_start arg_end env_start env_end exit_code
-    out.appendf("17 0 0 0 0 0 0 0 0 %lu 0 0 0 0 0\n", process.program_break_start);
+    const linux::ProgramStrings& strings = process.strings;
+    out.appendf("%d 0 0 0 0 0 0 0 0 %lu %lu %lu %lu %lu %d\n", process.exit_signal, process.program_break_start, strings.arguments_start,
+        strings.arguments_end, strings.environment_start, strings.environment_end, is_zombie(process) ? process.wait_status : 0);
     return {};
 }
 
 // size resident shared text lib data dt, in pages.
-lib::ErrorOr<void> generate_statm(ProcFs&, TextBuffer& out)
+lib::ErrorOr<void> generate_statm(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    MemoryUse use = memory_use();
+    MemoryUse use = memory_use(process);
     uint64_t page = kernel::PAGE_SIZE;
     out.appendf("%lu %lu 0 %lu 0 %lu 0\n", use.total / page, use.total / page, use.text / page, (use.data + use.stack) / page);
     return {};

@@ -1,5 +1,5 @@
-// The procfs file system object and the fixed tree of /proc: which names exist, their
-// inode numbers, permissions and generators.
+// The procfs file system object and the tree of /proc: which names exist, in the fixed
+// tree and in each process's directory, their inode numbers, permissions and generators.
 #include "procfs_nodes.h"
 
 #include <platform/platform.h>
@@ -11,28 +11,39 @@ namespace {
 
 constexpr ProcEntry file(const char* name, uint64_t inode, Generator generate, uint32_t permissions = 0444)
 {
-    return { name, inode, ProcKind::File, permissions, generate, nullptr, 0 };
+    return { name, inode, ProcKind::File, permissions, generate, nullptr, nullptr, 0 };
+}
+
+constexpr ProcEntry file(const char* name, uint64_t inode, ProcessGenerator generate, uint32_t permissions = 0444)
+{
+    return { name, inode, ProcKind::File, permissions, nullptr, generate, nullptr, 0 };
 }
 
 constexpr ProcEntry symlink(const char* name, uint64_t inode, Generator generate)
 {
-    return { name, inode, ProcKind::Symlink, 0777, generate, nullptr, 0 };
+    return { name, inode, ProcKind::Symlink, 0777, generate, nullptr, nullptr, 0 };
+}
+
+constexpr ProcEntry symlink(const char* name, uint64_t inode, ProcessGenerator generate)
+{
+    return { name, inode, ProcKind::Symlink, 0777, nullptr, generate, nullptr, 0 };
 }
 
 template<size_t N>
 constexpr ProcEntry directory(const char* name, uint64_t inode, const ProcEntry (&children)[N])
 {
-    return { name, inode, ProcKind::Directory, 0555, nullptr, children, N };
+    return { name, inode, ProcKind::Directory, 0555, nullptr, nullptr, children, N };
 }
 
-// /proc/1: the one process. FIXME: per-process directories once there are several (issue 6).
+// /proc/PID, for each process; inode numbers here are combined with the pid.
+// FIXME: no task/ directory of threads; /proc/TID of a thread other than the first is absent.
 constexpr ProcEntry g_process_entries[] = {
     file("cmdline", 0x101, generate_cmdline),
     file("comm", 0x102, generate_comm),
     symlink("cwd", 0x103, generate_cwd),
     file("environ", 0x104, generate_environ, 0400),
     symlink("exe", 0x105, generate_exe),
-    { "fd", 0x106, ProcKind::FdDirectory, 0500, nullptr, nullptr, 0 },
+    { "fd", 0x106, ProcKind::FdDirectory, 0500, nullptr, nullptr, nullptr, 0 },
     file("maps", 0x107, generate_maps),
     file("mountinfo", 0x108, generate_mountinfo),
     file("mounts", 0x109, generate_mounts),
@@ -68,12 +79,12 @@ constexpr ProcEntry g_root_entries[] = {
     directory("sys", 0x8, g_sys_entries),
     file("uptime", 0x9, generate_uptime),
     file("version", 0xa, generate_version),
-    directory("1", 0x100, g_process_entries),
 };
 
 } // namespace
 
 const ProcEntry g_root_entry = directory("", ROOT_INODE, g_root_entries);
+const ProcEntry g_process_entry = directory("", PROCESS_DIRECTORY_INODE, g_process_entries);
 
 ProcFs::~ProcFs() = default;
 

@@ -82,9 +82,22 @@ lib::ErrorOr<void> generate_uptime(ProcFs& fs, TextBuffer& out)
     return {};
 }
 
+// "0.00 0.00 0.00 RUNNING/TASKS LAST": the reader is the one running task; every live thread
+// is a task; the last pid given out is the highest one alive (FIXME: a reaped one may be
+// higher).
 lib::ErrorOr<void> generate_loadavg(ProcFs&, TextBuffer& out)
 {
-    out.append("0.00 0.00 0.00 1/1 1\n");
+    int tasks = 0, last = 0;
+    linux::for_each_process([&](linux::Process& process) {
+        last = process.pid > last ? process.pid : last;
+        for (const linux::Thread* thread = process.threads; thread; thread = thread->next_in_process) {
+            if (thread->state == sched::TaskState::Dead)
+                continue;
+            ++tasks;
+            last = thread->tid > last ? thread->tid : last;
+        }
+    });
+    out.appendf("0.00 0.00 0.00 1/%d %d\n", tasks, last);
     return {};
 }
 

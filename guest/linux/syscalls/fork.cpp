@@ -3,6 +3,7 @@
 // "Hosts"); a child sharing memory (vfork, CLONE_VM) runs on the parent's host until execve.
 #include <lib/allocator.h>
 #include <linux/clone.h>
+#include <linux/pidfd.h>
 #include <linux/process.h>
 #include <linux/signals.h>
 #include <linux/syscalls.h>
@@ -21,7 +22,7 @@ constexpr int MAX_PROCESSES = 512;
 
 constexpr uint64_t ACCEPTED_FLAGS = CLONE_VM | CLONE_VFORK | CLONE_FS | CLONE_FILES | CLONE_SYSVSEM | CLONE_SETTLS |
                                     CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED |
-                                    CLONE_PTRACE | CLONE_IO;
+                                    CLONE_PTRACE | CLONE_IO | CLONE_PIDFD;
 
 // The child's only thread: the caller's registers (returning 0), signal mask, name and
 // alternate stack.
@@ -66,10 +67,10 @@ SyscallResult create_process(const CloneRequest& request)
     uint64_t flags = request.flags;
     if (flags & ~ACCEPTED_FLAGS)
         return EINVAL;
-    if (process_count() >= MAX_PROCESSES)
+    Process& parent = current_process();
+    if (process_count() >= MAX_PROCESSES || !may_create_task(parent))
         return EAGAIN;
     bool shares_memory = flags & CLONE_VM;
-    Process& parent = current_process();
     Process* child = TRY(create_child_process(shares_memory ? parent.memory : nullptr));
     Thread* thread = copy_current_thread(request);
     if (!thread) {
@@ -86,6 +87,15 @@ SyscallResult create_process(const CloneRequest& request)
             return EAGAIN;
         }
         child->memory->host = host.value().new_host;
+    }
+    if (flags & CLONE_PIDFD) {
+        auto pidfd = open_pidfd(child->pid, 0);
+        if (pidfd.is_error()) {
+            lib::destroy(thread);
+            undo_child(*child);
+            return lib::Error(pidfd.error());
+        }
+        (void)write_user(request.pidfd, static_cast<int32_t>(pidfd.value()));
     }
     add_thread(*child, *thread);
     uint32_t tid = static_cast<uint32_t>(child->pid);

@@ -1,7 +1,10 @@
-// prctl and personality: per-thread names and the process's flags that programs set and read
-// back. Nothing here changes what the kernel does (no core dumps, no privileges to drop, one
-// process with no parent inside the guest); the values only round-trip, as on Linux.
+// prctl and personality: per-thread names, the parent-death signal, the child-subreaper flag,
+// and the process's flags that programs set and read back (Process::control). Most of them
+// change nothing the kernel does (no core dumps, no privileges to drop); they round-trip and
+// are inherited at fork, as on Linux.
+// FIXME: execve does not yet reset dumpable and keep-capabilities, as Linux does.
 #include <linux/process.h>
+#include <linux/signals.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
 
@@ -19,19 +22,31 @@ constexpr int CAP_LAST_CAP = 40; // CAP_CHECKPOINT_RESTORE, Linux 5.9 and later
 constexpr uint64_t DEFAULT_TIMER_SLACK_NS = 50000;
 constexpr uint32_t PERSONALITY_QUERY = 0xffffffff;
 
-// FIXME: per process (and, for the death signal and timer slack, per thread) with issue 6.
-struct ProcessControl {
-    int parent_death_signal { 0 };
-    bool dumpable { true };
-    bool keep_capabilities { false };
-    bool child_subreaper { false };
-    bool no_new_privileges { false };
-    uint64_t timer_slack_ns { DEFAULT_TIMER_SLACK_NS };
-    uint32_t personality { 0 }; // PER_LINUX
-};
-ProcessControl g_control;
-
 } // namespace
+
+// Linux sends it when the thread that made the child ends; here, when its process does.
+void send_parent_death_signals(Process& parent)
+{
+    // In pid order, each child looked up afresh: a signal may end a child, and the child may
+    // then be reaped.
+    for (int last = 0;;) {
+        Process* next = nullptr;
+        for (Process* child = parent.children; child; child = child->next_sibling) {
+            if (child->pid > last && (!next || child->pid < next->pid))
+                next = child;
+        }
+        if (!next)
+            return;
+        last = next->pid;
+        // One signal per child, though each of its threads may have asked for one.
+        for (Thread* thread = next->threads; thread; thread = thread->next_in_process) {
+            if (thread->parent_death_signal && thread->state != sched::TaskState::Dead) {
+                send_signal(*next, { thread->parent_death_signal, SI_USER, 0, parent.pid, 0 });
+                break;
+            }
+        }
+    }
+}
 
 // The thread's name: what PR_SET_NAME set, else the program's file name (at most 15 bytes).
 void thread_name(const Thread& thread, char (&name)[16])
@@ -56,28 +71,30 @@ void thread_name(const Thread& thread, char (&name)[16])
 SyscallResult sys_prctl(SyscallArguments& a)
 {
     Thread& thread = current_thread();
+    Process& process = *thread.process;
+    ProcessControl& control = process.control;
     switch (static_cast<int>(a[0])) {
     case PR_SET_PDEATHSIG:
         if (a[1] > static_cast<uint64_t>(SIGNAL_COUNT))
             return EINVAL;
-        g_control.parent_death_signal = static_cast<int>(a[1]);
+        thread.parent_death_signal = static_cast<int>(a[1]);
         return 0;
     case PR_GET_PDEATHSIG:
-        TRY(write_user(a[1], g_control.parent_death_signal));
+        TRY(write_user(a[1], thread.parent_death_signal));
         return 0;
     case PR_GET_DUMPABLE:
-        return g_control.dumpable;
+        return control.dumpable;
     case PR_SET_DUMPABLE:
         if (a[1] > 1)
             return EINVAL;
-        g_control.dumpable = a[1];
+        control.dumpable = a[1];
         return 0;
     case PR_GET_KEEPCAPS:
-        return g_control.keep_capabilities;
+        return control.keep_capabilities;
     case PR_SET_KEEPCAPS:
         if (a[1] > 1)
             return EINVAL;
-        g_control.keep_capabilities = a[1];
+        control.keep_capabilities = a[1];
         return 0;
     case PR_SET_NAME: {
         char name[16] {};
@@ -105,25 +122,26 @@ SyscallResult sys_prctl(SyscallArguments& a)
             return EINVAL;
         return 1; // root inside the guest has every capability
     case PR_SET_TIMERSLACK:
-        g_control.timer_slack_ns = static_cast<int64_t>(a[1]) <= 0 ? DEFAULT_TIMER_SLACK_NS : a[1];
+        control.timer_slack_ns = static_cast<int64_t>(a[1]) <= 0 ? DEFAULT_TIMER_SLACK_NS : a[1];
         return 0;
     case PR_GET_TIMERSLACK:
-        return static_cast<int64_t>(g_control.timer_slack_ns);
+        return static_cast<int64_t>(control.timer_slack_ns);
     case PR_SET_CHILD_SUBREAPER:
-        g_control.child_subreaper = a[1] != 0;
+        // Orphans of its descendants come to it rather than to PID 1 (process_tree.cpp).
+        process.child_subreaper = a[1] != 0;
         return 0;
     case PR_GET_CHILD_SUBREAPER:
-        TRY(write_user(a[1], static_cast<int>(g_control.child_subreaper)));
+        TRY(write_user(a[1], static_cast<int>(process.child_subreaper)));
         return 0;
     case PR_SET_NO_NEW_PRIVS:
         if (a[1] != 1 || a[2] || a[3] || a[4])
             return EINVAL;
-        g_control.no_new_privileges = true;
+        control.no_new_privileges = true;
         return 0;
     case PR_GET_NO_NEW_PRIVS:
         if (a[1] || a[2] || a[3] || a[4])
             return EINVAL;
-        return g_control.no_new_privileges;
+        return control.no_new_privileges;
     default:
         return EINVAL;
     }
@@ -132,10 +150,11 @@ SyscallResult sys_prctl(SyscallArguments& a)
 // int personality(unsigned long persona);
 SyscallResult sys_personality(SyscallArguments& a)
 {
-    uint32_t old = g_control.personality;
+    ProcessControl& control = current_process().control;
+    uint32_t old = control.personality;
     uint32_t persona = static_cast<uint32_t>(a[0]);
     if (persona != PERSONALITY_QUERY)
-        g_control.personality = persona;
+        control.personality = persona;
     return old;
 }
 

@@ -1,5 +1,6 @@
 // rt_sigaction, rt_sigprocmask, rt_sigpending, sigaltstack, rt_sigreturn, and sending:
-// kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo.
+// kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo (see linux/kill.h).
+#include <linux/kill.h>
 #include <linux/signals.h>
 #include <linux/syscalls.h>
 #include <linux/user_memory.h>
@@ -19,24 +20,120 @@ lib::ErrorOr<SignalInfo> read_signal_info(UserAddress source, int signal)
     int32_t header[6];
     TRY(copy_from_user(header, source, sizeof(header)));
     uint64_t value = TRY(read_user<uint64_t>(source + 24));
-    // Linux refuses a forged si_code (>= 0, or SI_TKILL) only towards another process, and
-    // there is none.
     return SignalInfo { signal, header[2], header[1], header[4], value };
 }
 
-SyscallResult send_to_thread(int64_t tid, int signal, const SignalInfo& info)
+// Calls `send` for every process `chosen` picks, in pid order and the caller last. Each is
+// looked up afresh: a signal may end a process, and that may reap others.
+template<typename Choose, typename Send>
+void for_each_chosen_process(Choose chosen, Send send)
 {
-    Thread* thread = find_thread(static_cast<int>(tid));
-    if (!thread)
+    int self = current_process().pid;
+    bool self_chosen = false;
+    for (int last = 0;;) {
+        Process* next = nullptr;
+        for_each_process([&](Process& process) {
+            if (process.pid > last && (!next || process.pid < next->pid) && chosen(process))
+                next = &process;
+        });
+        if (!next)
+            break;
+        last = next->pid;
+        if (next->pid == self)
+            self_chosen = true;
+        else
+            send(*next);
+    }
+    if (Process* caller = self_chosen ? find_process(self) : nullptr)
+        send(*caller);
+}
+
+// Whether the caller may signal `target`: its own process, one whose real or saved user id
+// is the caller's real or effective one, any for root (CAP_KILL), and SIGCONT within the
+// caller's session.
+lib::ErrorOr<void> check_permission(const Process& target, int signal)
+{
+    const Process& self = current_process();
+    const Credentials& sender = self.credentials;
+    const Credentials& receiver = target.credentials;
+    if (&target == &self || sender.is_privileged())
+        return {};
+    if (sender.euid == receiver.suid || sender.euid == receiver.uid || sender.uid == receiver.suid || sender.uid == receiver.uid)
+        return {};
+    if (signal == SIGCONT && target.session == self.session)
+        return {};
+    return EPERM;
+}
+
+// kill(-1): every process but PID 1 and the caller; ESRCH if there is none. As Linux, a
+// process the caller may not signal is passed over without an error.
+lib::ErrorOr<void> signal_everyone(const SignalInfo& info)
+{
+    int count = 0;
+    lib::ErrorOr<void> result {};
+    Process& self = current_process();
+    for_each_chosen_process([&](Process& process) { return process.pid > 1 && &process != &self; },
+        [&](Process& process) {
+            ++count;
+            auto sent = signal_process(process, info);
+            if (!sent.is_error() || sent.error() != EPERM.code)
+                result = sent;
+        });
+    if (!count)
         return ESRCH;
-    if (signal)
-        send_signal(*thread, info);
-    return 0;
+    return result;
 }
 
 } // namespace
 
-void raise_signal(int signal) { send_signal(current_thread(), { signal, SI_USER, 0, PROGRAM_PID, 0 }); }
+SignalInfo signal_from_caller(int signal, int code) { return { signal, code, 0, current_process().pid, 0 }; }
+
+lib::ErrorOr<void> signal_process(Process& process, const SignalInfo& info)
+{
+    if (!valid_signal(info.signal))
+        return EINVAL;
+    TRY(check_permission(process, info.signal));
+    if (info.signal && process.state == ProcessState::Running)
+        send_signal(process, info);
+    return {};
+}
+
+lib::ErrorOr<void> signal_group(int group, const SignalInfo& info)
+{
+    bool any = false, delivered = false;
+    lib::ErrorOr<void> result {};
+    for_each_chosen_process([&](Process& process) { return process.process_group == group; },
+        [&](Process& process) {
+            any = true;
+            result = signal_process(process, info);
+            delivered = delivered || !result.is_error();
+        });
+    if (!any)
+        return ESRCH;
+    if (delivered)
+        return {};
+    return result;
+}
+
+lib::ErrorOr<void> signal_thread(int tgid, int tid, const SignalInfo& info)
+{
+    // A process whose main thread has ended, or a zombie, still answers to its pid.
+    Thread* thread = find_thread(tid);
+    Process* process = thread ? thread->process : find_process(tid);
+    if (!process || (tgid > 0 && process->pid != tgid))
+        return ESRCH;
+    if (!valid_signal(info.signal))
+        return EINVAL;
+    TRY(check_permission(*process, info.signal));
+    if (info.signal && thread)
+        send_signal(*thread, info);
+    return {};
+}
+
+bool may_send_info(const SignalInfo& info, bool to_caller) { return to_caller || (info.code < 0 && info.code != SI_TKILL); }
+
+// A signal the kernel raises for the current thread (SIGPIPE), as from the process itself.
+void raise_signal(int signal) { send_signal(current_thread(), signal_from_caller(signal, SI_USER)); }
 
 // int rt_sigaction(int signum, const struct sigaction *act, struct sigaction *oldact, size_t sigsetsize);
 SyscallResult sys_rt_sigaction(SyscallArguments& a)
@@ -127,68 +224,80 @@ SyscallResult sys_rt_sigreturn(SyscallArguments& a)
 }
 
 // int kill(pid_t pid, int sig);
+// pid > 0: that process (a thread's id names its process); 0: the caller's process group;
+// -1: every process but PID 1 and the caller; below -1: the group -pid.
 SyscallResult sys_kill(SyscallArguments& a)
 {
-    int64_t pid = static_cast<int32_t>(a[0]);
-    int signal = static_cast<int>(a[1]);
-    if (!valid_signal(a[1]))
-        return EINVAL;
-    // pid -1 means every process but init and the caller: there is no other process.
-    if (pid != PROGRAM_PID && pid != 0 && pid != -PROGRAM_PID)
-        return ESRCH;
-    if (signal)
-        send_signal(current_process(), { signal, SI_USER, 0, PROGRAM_PID, 0 });
+    int pid = static_cast<int32_t>(a[0]);
+    // A signal that does not exist is EINVAL, but only once some process is found to refuse it.
+    int signal = valid_signal(static_cast<int32_t>(a[1])) ? static_cast<int32_t>(a[1]) : -1;
+    SignalInfo info = signal_from_caller(signal, SI_USER);
+    if (pid > 0) {
+        Process* process = find_process_of_task(pid);
+        if (!process)
+            return ESRCH;
+        TRY(signal_process(*process, info));
+    } else if (pid == 0) {
+        TRY(signal_group(current_process().process_group, info));
+    } else if (pid == -1) {
+        TRY(signal_everyone(info));
+    } else {
+        if (pid == INT32_MIN)
+            return ESRCH;
+        TRY(signal_group(-pid, info));
+    }
     return 0;
 }
 
 // int tkill(pid_t tid, int sig);
 SyscallResult sys_tkill(SyscallArguments& a)
 {
-    int64_t tid = static_cast<int32_t>(a[0]);
-    if (tid <= 0 || !valid_signal(a[1]))
+    int tid = static_cast<int32_t>(a[0]);
+    if (tid <= 0)
         return EINVAL;
-    int signal = static_cast<int>(a[1]);
-    return send_to_thread(tid, signal, { signal, SI_TKILL, 0, PROGRAM_PID, 0 });
+    int signal = valid_signal(static_cast<int32_t>(a[1])) ? static_cast<int32_t>(a[1]) : -1;
+    TRY(signal_thread(0, tid, signal_from_caller(signal, SI_TKILL)));
+    return 0;
 }
 
 // int tgkill(pid_t tgid, pid_t tid, int sig);
 SyscallResult sys_tgkill(SyscallArguments& a)
 {
-    int64_t tgid = static_cast<int32_t>(a[0]), tid = static_cast<int32_t>(a[1]);
-    if (tgid <= 0 || tid <= 0 || !valid_signal(a[2]))
+    int tgid = static_cast<int32_t>(a[0]), tid = static_cast<int32_t>(a[1]);
+    if (tgid <= 0 || tid <= 0)
         return EINVAL;
-    if (tgid != PROGRAM_PID)
-        return ESRCH;
-    int signal = static_cast<int>(a[2]);
-    return send_to_thread(tid, signal, { signal, SI_TKILL, 0, PROGRAM_PID, 0 });
+    int signal = valid_signal(static_cast<int32_t>(a[2])) ? static_cast<int32_t>(a[2]) : -1;
+    TRY(signal_thread(tgid, tid, signal_from_caller(signal, SI_TKILL)));
+    return 0;
 }
 
 // int rt_sigqueueinfo(pid_t tgid, int sig, siginfo_t *info);
 SyscallResult sys_rt_sigqueueinfo(SyscallArguments& a)
 {
-    int64_t pid = static_cast<int32_t>(a[0]);
-    if (!valid_signal(a[1]))
-        return EINVAL;
-    int signal = static_cast<int>(a[1]);
+    int pid = static_cast<int32_t>(a[0]);
+    int signal = valid_signal(static_cast<int32_t>(a[1])) ? static_cast<int32_t>(a[1]) : -1;
     SignalInfo info = TRY(read_signal_info(a[2], signal));
-    if (pid != PROGRAM_PID)
+    if (!may_send_info(info, pid == current_thread().tid))
+        return EPERM;
+    Process* process = pid > 0 ? find_process_of_task(pid) : nullptr;
+    if (!process)
         return ESRCH;
-    if (signal)
-        send_signal(current_process(), info);
+    TRY(signal_process(*process, info));
     return 0;
 }
 
 // int rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, siginfo_t *info);
 SyscallResult sys_rt_tgsigqueueinfo(SyscallArguments& a)
 {
-    int64_t tgid = static_cast<int32_t>(a[0]), tid = static_cast<int32_t>(a[1]);
-    if (tgid <= 0 || tid <= 0 || !valid_signal(a[2]))
+    int tgid = static_cast<int32_t>(a[0]), tid = static_cast<int32_t>(a[1]);
+    if (tgid <= 0 || tid <= 0)
         return EINVAL;
-    int signal = static_cast<int>(a[2]);
+    int signal = valid_signal(static_cast<int32_t>(a[2])) ? static_cast<int32_t>(a[2]) : -1;
     SignalInfo info = TRY(read_signal_info(a[3], signal));
-    if (tgid != PROGRAM_PID)
-        return ESRCH;
-    return send_to_thread(tid, signal, info);
+    if (!may_send_info(info, tid == current_thread().tid))
+        return EPERM;
+    TRY(signal_thread(tgid, tid, info));
+    return 0;
 }
 
 } // namespace linux

@@ -60,8 +60,13 @@ SyscallResult sys_sysinfo(SyscallArguments& a)
     info.uptime = vdso::monotonic_ns() / 1000000000; // CLOCK_BOOTTIME, as Linux
     info.totalram = platform::ram_size();
     info.freeram = kernel::frame_allocator().free_frames() * mm::FrameAllocator::FRAME_SIZE;
-    for (const Thread* thread = current_process().threads; thread; thread = thread->next_in_process)
-        ++info.procs; // Linux counts tasks, so threads
+    // Linux counts tasks: every live thread, and a zombie until it is reaped.
+    for_each_process([&](Process& process) {
+        if (process.state == ProcessState::Zombie)
+            ++info.procs;
+        for (const Thread* thread = process.threads; thread; thread = thread->next_in_process)
+            info.procs += thread->state != sched::TaskState::Dead;
+    });
     info.mem_unit = 1;
     TRY(write_user(a[0], info));
     return 0;

@@ -33,6 +33,8 @@ SyscallResult create_thread(const CloneRequest& request)
     if (flags & ~ACCEPTED_FLAGS)
         return EINVAL;
     Thread& parent = current_thread();
+    if (!may_create_task(*parent.process))
+        return EAGAIN;
     Thread* thread = lib::make<Thread>();
     if (!thread)
         return EAGAIN;
@@ -72,7 +74,10 @@ SyscallResult create_thread(const CloneRequest& request)
 // long clone(unsigned long flags, void *stack, int *parent_tid, int *child_tid, unsigned long tls);
 SyscallResult sys_clone(SyscallArguments& a)
 {
-    return create_thread({ a[0] & ~0xffull, static_cast<int>(a[0] & 0xff), a[1], a[2], a[3], a[4] });
+    // CLONE_PIDFD puts the descriptor where CLONE_PARENT_SETTID would put the tid.
+    if ((a[0] & CLONE_PIDFD) && (a[0] & CLONE_PARENT_SETTID))
+        return EINVAL;
+    return create_thread({ a[0] & ~0xffull, static_cast<int>(a[0] & 0xff), a[1], a[2], a[3], a[4], (a[0] & CLONE_PIDFD) ? a[2] : 0 });
 }
 
 // long clone3(struct clone_args *cl_args, size_t size);
@@ -90,10 +95,11 @@ SyscallResult sys_clone3(SyscallArguments& a)
         if (TRY(read_user<uint64_t>(a[0] + offset)) != 0)
             return E2BIG;
     }
-    if ((arguments.stack == 0) != (arguments.stack_size == 0) || (arguments.flags & CLONE_PIDFD) || arguments.exit_signal > 64)
+    if ((arguments.stack == 0) != (arguments.stack_size == 0) || arguments.exit_signal > 64)
         return EINVAL;
     uint64_t stack = arguments.stack ? arguments.stack + arguments.stack_size : 0;
-    return create_thread({ arguments.flags, static_cast<int>(arguments.exit_signal), stack, arguments.parent_tid, arguments.child_tid, arguments.tls });
+    return create_thread({ arguments.flags, static_cast<int>(arguments.exit_signal), stack, arguments.parent_tid, arguments.child_tid,
+        arguments.tls, arguments.pidfd });
 }
 
 // void exit(int status);  Ends the calling thread; the last one ends the program.

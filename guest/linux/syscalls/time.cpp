@@ -17,7 +17,6 @@ namespace {
 // Linux's posix-cpu-timers encode them: ~pid << 3, bit 2 set for one thread, and in the low
 // two bits which time (PROF user+system, VIRT user, SCHED run time; 3 is not a CPU clock).
 constexpr int CPUCLOCK_SCHED = 2, CPUCLOCK_PERTHREAD = 4, CPUCLOCK_WHICH_MASK = 3;
-constexpr int PID = 1;
 
 int64_t process_cpu_ns(const Process& process)
 {
@@ -52,9 +51,11 @@ lib::ErrorOr<CpuClock> cpu_clock(int clock)
             return EINVAL;
         return CpuClock { thread, nullptr, which };
     }
-    // A process clock: the process id, or (for reading it) any of the caller's own tid.
-    if (pid == 0 || pid == PID || pid == current_thread().tid)
+    // A process clock: any process's id, or (for reading it) any of the caller's own tid.
+    if (pid == 0 || pid == current_thread().tid)
         return CpuClock { nullptr, &current_process(), which };
+    if (Process* process = find_process(pid))
+        return CpuClock { nullptr, process, which };
     return EINVAL;
 }
 

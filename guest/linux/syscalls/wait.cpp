@@ -1,4 +1,5 @@
 // wait4 and waitid: collecting children that exited, stopped or continued.
+#include <linux/pidfd.h>
 #include <linux/process.h>
 #include <linux/signals.h>
 #include <linux/syscalls.h>
@@ -10,7 +11,7 @@ namespace {
 
 constexpr int WNOHANG = 1, WUNTRACED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x01000000;
 constexpr int WNOTHREAD = 0x20000000, WALL = 0x40000000, WCLONE = static_cast<int>(0x80000000);
-constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2;
+constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 constexpr int CLD_EXITED = 1, CLD_KILLED = 2, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 
 enum class Event { Exited, Stopped, Continued };
@@ -62,7 +63,7 @@ int wait_status_of(const Found& found)
     return found.child->wait_status;
 }
 
-// struct rusage: the child's CPU time as ru_utime, the rest zero.
+// struct rusage: the child's CPU time as ru_utime, its peak memory as ru_maxrss, the rest zero.
 lib::ErrorOr<void> write_usage(UserAddress address, const Process& child)
 {
     if (!address)
@@ -73,6 +74,7 @@ lib::ErrorOr<void> write_usage(UserAddress address, const Process& child)
         cpu += sched::cpu_time(*thread);
     usage[0] = cpu / 1'000'000'000;
     usage[1] = cpu % 1'000'000'000 / 1000;
+    usage[4] = static_cast<int64_t>(child.peak_rss_kib); // ru_maxrss
     return copy_to_user(address, usage, sizeof(usage));
 }
 
@@ -136,7 +138,14 @@ SyscallResult sys_waitid(SyscallArguments& a)
         return EINVAL;
     Process& self = current_process();
     Selector selector { Selector::Kind::Any, 0 };
-    if (type == P_PID) {
+    bool nonblocking_pidfd = false; // nothing to report and no WNOHANG: EAGAIN, not a wait
+    if (type == P_PIDFD) {
+        if (id < 0)
+            return EINVAL;
+        PidFdTarget target = TRY(pidfd_target(id));
+        selector = { Selector::Kind::Pid, target.pid };
+        nonblocking_pidfd = target.nonblocking;
+    } else if (type == P_PID) {
         if (id <= 0)
             return EINVAL;
         selector = { Selector::Kind::Pid, id };
@@ -152,6 +161,8 @@ SyscallResult sys_waitid(SyscallArguments& a)
     if (!any)
         return ECHILD;
     if (!found.child) {
+        if (nonblocking_pidfd && !(options & WNOHANG))
+            return EAGAIN;
         if (options & WNOHANG) {
             if (a[2])
                 TRY(write_signal_info(a[2], {}));

@@ -20,6 +20,7 @@ struct CloneRequest {
     uint64_t parent_tid;
     uint64_t child_tid;
     uint64_t tls;
+    uint64_t pidfd { 0 }; // CLONE_PIDFD: where the parent's descriptor for the child goes (an int)
 };
 
 // A new process (fork, vfork, or clone without CLONE_THREAD); its pid, or an error.

@@ -4,9 +4,12 @@
 // unikit started, and its exit ends the VM.
 #pragma once
 
+#include <linux/credentials.h>
 #include <linux/fd_table.h>
+#include <linux/interval_timer.h>
 #include <sched/scheduler.h>
 #include <linux/path.h>
+#include <linux/resource_limits.h>
 #include <mm/address_space.h>
 #include <vfs/path_walk.h>
 #include <stdint.h>
@@ -42,6 +45,22 @@ struct Memory {
 
 enum class ProcessState : uint8_t { Running, Zombie };
 
+// Where execve put the argument and environment strings in the process's memory (Linux's
+// mm->arg_start...env_end): /proc/PID/cmdline and environ read them from there.
+struct ProgramStrings {
+    uint64_t arguments_start { 0 }, arguments_end { 0 };
+    uint64_t environment_start { 0 }, environment_end { 0 };
+};
+
+// What prctl and personality set for a process, inherited at fork (syscalls/prctl.cpp).
+struct ProcessControl {
+    bool dumpable { true };
+    bool keep_capabilities { false };
+    bool no_new_privileges { false };
+    uint64_t timer_slack_ns { 50000 };
+    uint32_t personality { 0 }; // PER_LINUX
+};
+
 struct Process {
     mm::AddressSpace* address_space { nullptr }; // memory->space
     Memory* memory { nullptr };
@@ -55,6 +74,7 @@ struct Process {
     ProcessState state { ProcessState::Running };
     int wait_status { 0 };         // once a zombie: what wait4 reports (Linux's encoding)
     bool did_exec { false };       // setpgid on a child that has called execve: EACCES
+    bool reaped { false };         // collected, and freed once its last thread is released
     bool child_subreaper { false };
     int exit_signal { 17 };        // what the parent gets when this process ends (SIGCHLD)
     // wait4 callers in this process sleep here until a child changes state.
@@ -66,6 +86,8 @@ struct Process {
     bool continue_to_report { false };
     int stop_signal { 0 };
     int64_t children_cpu_ns { 0 }; // of reaped children (RUSAGE_CHILDREN, times)
+    uint64_t peak_rss_kib { 0 };   // ru_maxrss: the most memory an image of it had backed
+    ProcessTimer itimers[3];       // setitimer: ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF
     FdTable files;
     vfs::Location cwd; // set to / at boot
     char executable[PATH_LENGTH_MAX] {};
@@ -79,12 +101,17 @@ struct Process {
     uint64_t syscall_traps { 0 };
     struct Thread* threads { nullptr }; // linked through Thread::next_in_process
     int64_t exited_threads_cpu_ns { 0 };
+    Credentials credentials;        // inherited at fork
+    ResourceLimits resource_limits; // inherited at fork
+    ProcessControl control;         // inherited at fork
+    ProgramStrings strings;         // set by execve, inherited at fork
 };
 
 struct Thread : sched::Task {
     Process* process { nullptr };
     int tid { 0 };
     char name[16] {}; // prctl(PR_SET_NAME), inherited by new threads; empty: the program's name
+    int parent_death_signal { 0 }; // prctl(PR_SET_PDEATHSIG); a new process or thread starts without
     Thread* next_in_process { nullptr };
     uint64_t clear_child_tid { 0 };   // set_tid_address, CLONE_CHILD_CLEARTID
     uint64_t robust_list { 0 };       // set_robust_list
@@ -119,6 +146,15 @@ Thread& current_thread();
 Thread* find_thread(int tid);
 // A process (running or zombie) by pid.
 Process* find_process(int pid);
+// The process `id` names as Linux's find_task_by_vpid does: a process (running or zombie) by
+// its pid, or a live thread's process by the thread's tid.
+inline Process* find_process_of_task(int id)
+{
+    if (Process* process = find_process(id))
+        return process;
+    Thread* thread = find_thread(id);
+    return thread ? thread->process : nullptr;
+}
 // Calls `visit` for every process, running or zombie.
 template<typename Visit>
 void for_each_process(Visit visit);
@@ -149,12 +185,25 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory);
 // Makes `process` a zombie with `wait_status`: its children go to the reaper, its parent
 // hears of it (SIGCHLD, wait4). Its threads must be gone already.
 void make_zombie(Process&, int wait_status);
-// Frees a zombie once its parent has collected it.
+// Frees a zombie once its parent has collected it (or once its last thread is released).
 void reap(Process&);
+// Takes a reaped process out of the process list and frees it.
+void forget(Process&);
+// `parent` is ending: its children that asked for prctl(PR_SET_PDEATHSIG) get that signal
+// (syscalls/prctl.cpp).
+void send_parent_death_signals(Process& parent);
 // Drops `process`'s use of its memory; the last user frees the frames and the host.
 void release_memory(Process&);
-// How many processes exist (running or zombie): RLIMIT_NPROC and the VM's cap.
+// Records the memory the process has backed now, if it is its most so far (ru_maxrss).
+void note_peak_rss(Process&);
+// A dying process's timers: interval timers disarmed, POSIX timers deleted (timers.cpp).
+void release_process_timers(Process&);
+// How many processes exist (running or zombie): the VM's cap.
 int process_count();
+// Whether `process` may make another process or thread under its RLIMIT_NPROC, which counts
+// every thread (and zombie) of its real user. Linux exempts root, and any process with
+// CAP_SYS_RESOURCE: here, an effective uid of 0 (syscalls/process.cpp).
+bool may_create_task(const Process&);
 // The parent's side of a child's stop or continue (SIGCHLD with CLD_STOPPED/CLD_CONTINUED).
 void notify_parent_stopped(Process&, int signal);
 void notify_parent_continued(Process&);

@@ -122,11 +122,11 @@
     S(109, setpgid, "dd") \
     S(110, getppid, "") \
     S(111, getpgrp, "") \
-    U(112, setsid) \
+    S(112, setsid, "") \
     S(113, setreuid, "dd") \
     S(114, setregid, "dd") \
-    U(115, getgroups) \
-    U(116, setgroups) \
+    S(115, getgroups, "dp") \
+    S(116, setgroups, "dp") \
     S(117, setresuid, "ddd") \
     S(118, getresuid, "ppp") \
     S(119, setresgid, "ddd") \
@@ -345,7 +345,7 @@
     S(332, statx, "fsxxp") \
     U(333, io_pgetevents) \
     U(334, rseq) \
-    U(424, pidfd_send_signal) \
+    S(424, pidfd_send_signal, "ddpx") \
     U(425, io_uring_setup) \
     U(426, io_uring_enter) \
     U(427, io_uring_register) \
@@ -355,7 +355,7 @@
     U(431, fsconfig) \
     U(432, fsmount) \
     U(433, fspick) \
-    U(434, pidfd_open) \
+    S(434, pidfd_open, "dx") \
     S(435, clone3, "pu") \
     S(436, close_range, "uux") \
     S(437, openat2, "fspu") \

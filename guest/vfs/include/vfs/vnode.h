@@ -93,6 +93,10 @@ public:
     // continue from.
     using EntrySink = bool (*)(void* context, const DirectoryEntry&, uint64_t next_cookie);
     virtual lib::ErrorOr<uint64_t> read_directory(uint64_t cookie, EntrySink emit, void* context);
+    // Whether the path walk may remember what lookup() answers (vfs/path_walk.h). No for a
+    // directory whose entries come and go behind the VFS's back, or that may be freed while
+    // entries are cached (/proc's process directories).
+    virtual bool lookups_may_be_cached() { return true; }
     virtual lib::ErrorOr<lib::RefPtr<Vnode>> create(lib::StringView name, uint32_t mode);          // regular file
     virtual lib::ErrorOr<lib::RefPtr<Vnode>> make_directory(lib::StringView name, uint32_t mode);
     virtual lib::ErrorOr<lib::RefPtr<Vnode>> make_symlink(lib::StringView name, lib::StringView target);
