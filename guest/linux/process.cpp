@@ -7,6 +7,7 @@
 #include <linux/process.h>
 #include <linux/signals.h>
 #include <linux/user_memory.h>
+#include <vfs/file_locks.h>
 
 namespace linux {
 
@@ -82,6 +83,7 @@ void terminate(Process& process, int wait_status)
     process.syscall_traps = 0;
     for (int fd = 0; fd <= process.files.highest_open(); ++fd)
         (void)process.files.close(fd);
+    vfs::release_process_locks(process.pid);
     process.cwd = {};
     note_peak_rss(process);
     release_process_timers(process);

@@ -1,5 +1,6 @@
 // Open file descriptions (see vfs/open_file.h).
 #include <lib/errno_codes.h>
+#include <vfs/file_locks.h>
 #include <vfs/open_file.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -36,6 +37,7 @@ OpenFile::OpenFile(lib::RefPtr<Vnode> vnode, uint32_t flags, char* path)
 
 OpenFile::~OpenFile()
 {
+    release_open_file_locks(*this);
     m_vnode->close();
     lib::deallocate(m_path);
 }

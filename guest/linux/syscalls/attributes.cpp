@@ -1,10 +1,12 @@
 // Changing what stat reports: chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat,
-// truncate, ftruncate, fallocate, utimensat, utimes, utime, futimesat; and fsync, fdatasync,
-// sync, syncfs, flock, which have nothing to flush or lock between processes yet.
+// truncate, ftruncate, fallocate, utimensat, utimes, utime, futimesat; fsync, fdatasync,
+// sync, syncfs, which have nothing to flush; and flock.
 #include <linux/file_syscalls.h>
+#include <linux/io_wait.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
 #include <vfs/clock.h>
+#include <vfs/file_locks.h>
 
 namespace linux {
 
@@ -226,15 +228,39 @@ SyscallResult sys_syncfs(SyscallArguments& a) { return sys_fsync(a); }
 // void sync(void);
 SyscallResult sys_sync(SyscallArguments&) { return 0; }
 
-// int flock(int fd, int operation);  FIXME: locks between processes (issue 6)
+// int flock(int fd, int operation);
+// The lock belongs to the open file description (vfs/file_locks.h). Without LOCK_NB a call
+// that must wait sleeps until some file changes state (every lock release announces one) and
+// runs again; a signal ends it with EINTR, or runs it again under SA_RESTART.
 SyscallResult sys_flock(SyscallArguments& a)
 {
-    TRY(file_for(a[0]));
-    constexpr uint64_t LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8;
-    uint64_t operation = a[1] & ~LOCK_NB;
-    if (operation != LOCK_SH && operation != LOCK_EX && operation != LOCK_UN)
+    constexpr uint32_t LOCK_SH = 1, LOCK_EX = 2, LOCK_NB = 4, LOCK_UN = 8, LOCK_MAND = 32;
+    uint32_t operation = static_cast<uint32_t>(a[1]);
+    if (operation & LOCK_MAND)
+        return 0; // Linux ignores these (they never worked), with a warning
+    vfs::FlockType type;
+    switch (operation & ~LOCK_NB) {
+    case LOCK_SH:
+        type = vfs::FlockType::Shared;
+        break;
+    case LOCK_EX:
+        type = vfs::FlockType::Exclusive;
+        break;
+    case LOCK_UN:
+        type = vfs::FlockType::Unlock;
+        break;
+    default:
         return EINVAL;
-    return 0;
+    }
+    auto file = TRY(file_for(a[0]));
+    if ((file->flags() & vfs::Path) || (type != vfs::FlockType::Unlock && !file->can_read() && !file->can_write()))
+        return EBADF;
+    auto result = vfs::set_flock(*file, type);
+    if (!result.is_error())
+        return 0;
+    if (result.error() == EAGAIN.code && !(operation & LOCK_NB))
+        return wait_for_state_change();
+    return lib::Error(result.error());
 }
 
 } // namespace linux

@@ -9,6 +9,7 @@
 #include <linux/elf.h>
 #include <linux/exec.h>
 #include <linux/program_image.h>
+#include <linux/file_locks.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/signals.h>
@@ -63,7 +64,7 @@ void reset_process_state(Process& process, Thread& self, const ProgramFile& file
     }
     for (int fd = 0; fd <= process.files.highest_open(); ++fd) {
         if (process.files.close_on_exec(fd))
-            (void)process.files.close(fd);
+            (void)close_descriptor(process, fd);
     }
     for (int signal = 1; signal <= SIGNAL_COUNT; ++signal) {
         SignalAction& action = process.signal_actions[signal];

@@ -1,10 +1,13 @@
 // open, openat, openat2, creat, close, close_range, dup, dup2, dup3, fcntl.
 #include <linux/fifo.h>
+#include <linux/file_locks.h>
 #include <linux/file_syscalls.h>
+#include <linux/io_wait.h>
 #include <linux/process.h>
 #include <kernel/format.h>
 #include <linux/console.h>
 #include <linux/syscalls.h>
+#include <vfs/file_locks.h>
 #include <vfs/pipe.h>
 
 namespace linux {
@@ -18,6 +21,17 @@ constexpr int F_SETOWN = 8, F_GETOWN = 9, F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ =
 constexpr int F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38, F_ADD_SEALS = 1033, F_GET_SEALS = 1034;
 constexpr uint32_t VALID_OPEN_FLAGS = 037777777;
 constexpr uint64_t CLOSE_RANGE_CLOEXEC = 4, CLOSE_RANGE_UNSHARE = 2;
+constexpr int16_t SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2;
+
+// struct flock as x86-64 Linux lays it out (F_GETLK64 and friends are the same commands).
+struct Flock {
+    int16_t type;
+    int16_t whence;
+    int64_t start;
+    int64_t length;
+    int32_t pid;
+};
+static_assert(sizeof(Flock) == 32 && __builtin_offsetof(Flock, start) == 8 && __builtin_offsetof(Flock, pid) == 24);
 
 lib::ErrorOr<lib::RefPtr<Vnode>> create_or_find(int dirfd, UserAddress user_path, uint32_t flags, uint32_t mode, WalkResult& walk)
 {
@@ -129,8 +143,110 @@ SyscallResult duplicate_to(uint64_t old_fd, uint64_t new_fd, bool close_on_exec)
         return EBADF;
     if (old_fd == new_fd)
         return static_cast<int64_t>(new_fd);
-    TRY(current_process().files.install_at(static_cast<int>(new_fd), file, close_on_exec));
+    Process& process = current_process();
+    auto replaced = process.files.get(static_cast<int>(new_fd));
+    TRY(process.files.install_at(static_cast<int>(new_fd), file, close_on_exec));
+    if (replaced) // closed, as far as record locks go
+        release_process_locks(process.pid, replaced->vnode());
     return static_cast<int64_t>(new_fd);
+}
+
+// The bytes a struct flock names, as Linux's flock64_to_posix_lock computes them: from
+// l_whence's base plus l_start, l_len bytes on (0: to the end, however far the file grows;
+// negative: the bytes before).
+lib::ErrorOr<RecordLock> record_lock_from(OpenFile& file, const Flock& request, int pid)
+{
+    int64_t base;
+    switch (request.whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = static_cast<int64_t>(file.offset());
+        break;
+    case SEEK_END:
+        base = TRY(file.vnode().attributes()).size;
+        break;
+    default:
+        return EINVAL;
+    }
+    if (request.start > LOCK_TO_END - base)
+        return EOVERFLOW;
+    RecordLock lock;
+    lock.pid = pid;
+    lock.start = base + request.start;
+    if (lock.start < 0)
+        return EINVAL;
+    if (request.length > 0) {
+        if (request.length - 1 > LOCK_TO_END - lock.start)
+            return EOVERFLOW;
+        lock.end = lock.start + (request.length - 1);
+    } else if (request.length < 0) {
+        if (lock.start + request.length < 0)
+            return EINVAL;
+        lock.end = lock.start - 1;
+        lock.start += request.length;
+    } else {
+        lock.end = LOCK_TO_END;
+    }
+    if (request.type < 0 || request.type > static_cast<int16_t>(LockType::Unlock))
+        return EINVAL;
+    lock.type = static_cast<LockType>(request.type);
+    return lock;
+}
+
+// Whose lock an fcntl command takes or tests: the process's, or (F_OFD_*) the description's.
+LockOwner lock_owner(OpenFile& file, bool description)
+{
+    return description ? LockOwner::description(file) : LockOwner::process(current_process().pid);
+}
+
+// F_GETLK, F_OFD_GETLK: the first lock that would stop the one described, or l_type F_UNLCK
+// (the rest left as it was).
+SyscallResult fcntl_get_lock(OpenFile& file, UserAddress address, bool description)
+{
+    auto request = TRY(read_user<Flock>(address));
+    if (request.type != static_cast<int16_t>(LockType::Read) && request.type != static_cast<int16_t>(LockType::Write))
+        return EINVAL;
+    RecordLock wanted = TRY(record_lock_from(file, request, 0));
+    if (description && request.pid != 0)
+        return EINVAL;
+    RecordLock holder = find_conflicting_record_lock(file.vnode(), lock_owner(file, description), wanted);
+    request.type = static_cast<int16_t>(holder.type);
+    if (holder.type != LockType::Unlock) {
+        request.whence = SEEK_SET;
+        request.start = holder.start;
+        request.length = holder.end == LOCK_TO_END ? 0 : holder.end - holder.start + 1;
+        request.pid = holder.pid;
+    }
+    TRY(write_user(address, request));
+    return 0;
+}
+
+// A signal ended an F_SETLKW wait: the deadlock check must not count it any more.
+void forget_lock_wait(sched::Task& task) { forget_record_lock_wait(static_cast<Thread&>(task).process->pid); }
+
+// F_SETLK, F_SETLKW, F_OFD_SETLK, F_OFD_SETLKW. A waiting call sleeps until some file changes
+// state (every lock release announces one) and then runs again; a signal ends it with EINTR,
+// or runs it again under SA_RESTART, as Linux's ERESTARTSYS does.
+SyscallResult fcntl_set_lock(OpenFile& file, UserAddress address, bool description, bool wait)
+{
+    auto request = TRY(read_user<Flock>(address));
+    Process& process = current_process();
+    RecordLock lock = TRY(record_lock_from(file, request, description ? -1 : process.pid));
+    if ((lock.type == LockType::Read && !file.can_read()) || (lock.type == LockType::Write && !file.can_write()))
+        return EBADF;
+    if (description && request.pid != 0)
+        return EINVAL;
+    auto result = vfs::set_record_lock(file.vnode(), lock_owner(file, description), lock, wait);
+    if (!result.is_error())
+        return 0;
+    if (!wait || result.error() != EAGAIN.code)
+        return lib::Error(result.error());
+    lib::Error blocked = wait_for_state_change();
+    if (!description)
+        current_thread().on_interrupt = forget_lock_wait;
+    return blocked;
 }
 
 } // namespace
@@ -159,10 +275,19 @@ SyscallResult sys_openat2(SyscallArguments& a)
     return open_path(static_cast<int>(a[0]), a[1], static_cast<uint32_t>(how.flags), static_cast<uint32_t>(how.mode));
 }
 
+lib::ErrorOr<void> close_descriptor(Process& process, int fd)
+{
+    auto file = process.files.get(fd);
+    if (!file)
+        return EBADF;
+    release_process_locks(process.pid, file->vnode());
+    return process.files.close(fd);
+}
+
 // int close(int fd);
 SyscallResult sys_close(SyscallArguments& a)
 {
-    TRY(current_process().files.close(static_cast<int>(a[0])));
+    TRY(close_descriptor(current_process(), static_cast<int>(a[0])));
     return 0;
 }
 
@@ -172,14 +297,15 @@ SyscallResult sys_close_range(SyscallArguments& a)
     uint64_t first = static_cast<uint32_t>(a[0]), last = static_cast<uint32_t>(a[1]);
     if (first > last || (a[2] & ~(CLOSE_RANGE_CLOEXEC | CLOSE_RANGE_UNSHARE)))
         return EINVAL;
-    FdTable& files = current_process().files;
+    Process& process = current_process();
+    FdTable& files = process.files;
     for (uint64_t fd = first; fd <= last && fd < static_cast<uint64_t>(FdTable::MAX_FDS); ++fd) {
         if (!files.get(static_cast<int>(fd)))
             continue;
         if (a[2] & CLOSE_RANGE_CLOEXEC)
             files.set_close_on_exec(static_cast<int>(fd), true);
         else
-            (void)files.close(static_cast<int>(fd));
+            (void)close_descriptor(process, static_cast<int>(fd));
     }
     return 0;
 }
@@ -220,17 +346,20 @@ SyscallResult sys_fcntl(SyscallArguments& a)
         file->set_status_flags(static_cast<uint32_t>(a[2]));
         return 0;
     case F_GETLK:
-    case F_OFD_GETLK: {
-        // One process: nobody else holds a lock, so any lock could be placed (l_type = F_UNLCK).
-        constexpr int16_t F_UNLCK = 2;
-        TRY(write_user(a[2], F_UNLCK));
-        return 0;
-    }
+    case F_OFD_GETLK:
+        if (file->flags() & Path)
+            return EBADF;
+        return fcntl_get_lock(*file, a[2], static_cast<int>(a[1]) == F_OFD_GETLK);
     case F_SETLK:
     case F_SETLKW:
     case F_OFD_SETLK:
-    case F_OFD_SETLKW:
-        return 0; // FIXME: record locks between processes (issue 6)
+    case F_OFD_SETLKW: {
+        if (file->flags() & Path)
+            return EBADF;
+        int command = static_cast<int>(a[1]);
+        return fcntl_set_lock(*file, a[2], command == F_OFD_SETLK || command == F_OFD_SETLKW,
+            command == F_SETLKW || command == F_OFD_SETLKW);
+    }
     case F_GETOWN:
         return 0;
     case F_SETOWN:

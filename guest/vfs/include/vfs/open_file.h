@@ -1,5 +1,6 @@
 // An open file description: what open() creates and dup() and fork() share. It holds the
-// vnode, the file offset and the status flags, and does reads and writes at the offset.
+// vnode, the file offset and the status flags, and does reads and writes at the offset. Its
+// OFD and flock locks (vfs/file_locks.h) go when it does.
 #pragma once
 
 #include <lib/error_or.h>
