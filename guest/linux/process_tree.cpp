@@ -185,29 +185,27 @@ void release_memory(Process& process)
     lib::destroy(memory);
 }
 
-void notify_parent_stopped(Process& process, int signal)
+namespace {
+
+// A stop or continue for the parent's wait4 (WUNTRACED, WCONTINUED) and, unless it set
+// SA_NOCLDSTOP, its SIGCHLD.
+void tell_parent_of_stop_or_continue(Process& process, bool stopped, int signal)
 {
-    process.stop_to_report = true;
-    process.continue_to_report = false;
-    process.stop_signal = signal;
+    process.stop_to_report = stopped;
+    process.continue_to_report = !stopped;
+    if (stopped)
+        process.stop_signal = signal;
     Process* parent = process.parent;
     if (!parent)
         return;
     parent->child_events.wake_all();
     if (!(parent->signal_actions[SIGCHLD].flags & SA_NOCLDSTOP))
-        send_sigchld(*parent, CLD_STOPPED, signal, process.pid);
+        send_sigchld(*parent, stopped ? CLD_STOPPED : CLD_CONTINUED, signal, process.pid);
 }
 
-void notify_parent_continued(Process& process)
-{
-    process.continue_to_report = true;
-    process.stop_to_report = false;
-    Process* parent = process.parent;
-    if (!parent)
-        return;
-    parent->child_events.wake_all();
-    if (!(parent->signal_actions[SIGCHLD].flags & SA_NOCLDSTOP))
-        send_sigchld(*parent, CLD_CONTINUED, SIGCONT, process.pid);
-}
+} // namespace
+
+void notify_parent_stopped(Process& process, int signal) { tell_parent_of_stop_or_continue(process, true, signal); }
+void notify_parent_continued(Process& process) { tell_parent_of_stop_or_continue(process, false, SIGCONT); }
 
 } // namespace linux

@@ -24,8 +24,15 @@ constexpr uint64_t ACCEPTED_FLAGS = CLONE_VM | CLONE_VFORK | CLONE_FS | CLONE_FI
                                     CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED |
                                     CLONE_PTRACE | CLONE_IO | CLONE_PIDFD;
 
-// The child's only thread: the caller's registers (returning 0), signal mask, name and
-// alternate stack.
+void undo_child(Process& child)
+{
+    release_memory(child);
+    child.state = ProcessState::Zombie;
+    reap(child);
+}
+
+} // namespace
+
 Thread* copy_current_thread(const CloneRequest& request)
 {
     Thread& parent = current_thread();
@@ -49,18 +56,8 @@ Thread* copy_current_thread(const CloneRequest& request)
     thread->gs_base = parent.gs_base;
     thread->signal_mask = parent.signal_mask;
     memcpy(thread->name, parent.name, sizeof(thread->name));
-    memcpy(thread->alternate_stack, parent.alternate_stack, sizeof(thread->alternate_stack));
     return thread;
 }
-
-void undo_child(Process& child)
-{
-    release_memory(child);
-    child.state = ProcessState::Zombie;
-    reap(child);
-}
-
-} // namespace
 
 SyscallResult create_process(const CloneRequest& request)
 {
@@ -73,6 +70,8 @@ SyscallResult create_process(const CloneRequest& request)
     bool shares_memory = flags & CLONE_VM;
     Process* child = TRY(create_child_process(shares_memory ? parent.memory : nullptr));
     Thread* thread = copy_current_thread(request);
+    if (thread) // a new process keeps the caller's alternate signal stack (a thread does not)
+        memcpy(thread->alternate_stack, current_thread().alternate_stack, sizeof(thread->alternate_stack));
     if (!thread) {
         undo_child(*child);
         return EAGAIN;

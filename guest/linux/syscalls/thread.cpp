@@ -35,26 +35,9 @@ SyscallResult create_thread(const CloneRequest& request)
     Thread& parent = current_thread();
     if (!may_create_task(*parent.process))
         return EAGAIN;
-    Thread* thread = lib::make<Thread>();
+    Thread* thread = copy_current_thread(request);
     if (!thread)
         return EAGAIN;
-    sched::ExtendedState live = sched::live_extended_state();
-    if (live.size) {
-        thread->extended = { static_cast<uint8_t*>(lib::allocate(live.size)), live.size };
-        if (!thread->extended.data) {
-            lib::destroy(thread);
-            return EAGAIN;
-        }
-        memcpy(thread->extended.data, live.data, live.size);
-    }
-    thread->frame = sched::live_frame();
-    thread->frame.rax = 0;
-    if (request.stack)
-        thread->frame.rsp = request.stack;
-    thread->fs_base = (flags & CLONE_SETTLS) ? request.tls : parent.fs_base;
-    thread->gs_base = parent.gs_base;
-    thread->signal_mask = parent.signal_mask;
-    memcpy(thread->name, parent.name, sizeof(thread->name));
     thread->tid = allocate_tid();
     uint32_t tid = static_cast<uint32_t>(thread->tid);
     if (((flags & CLONE_PARENT_SETTID) && write_user(request.parent_tid, tid).is_error()) ||

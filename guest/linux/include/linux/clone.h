@@ -23,6 +23,9 @@ struct CloneRequest {
     uint64_t pidfd { 0 }; // CLONE_PIDFD: where the parent's descriptor for the child goes (an int)
 };
 
+// The new task of a clone: the caller's registers (returning 0, on request.stack if given),
+// extended state, thread pointers (CLONE_SETTLS), signal mask and name. Null when out of memory.
+struct Thread* copy_current_thread(const CloneRequest&);
 // A new process (fork, vfork, or clone without CLONE_THREAD); its pid, or an error.
 SyscallResult create_process(const CloneRequest&);
 
