@@ -47,6 +47,11 @@ void handle_syscall(TrapFrame& frame)
     bool tracing = hv::boot_info().flags & uabi::BootTrace;
     if (tracing && (number == 60 || number == 231)) // exit, exit_group: they do not return
         trace_syscall(entry, number, arguments.value, TRACE_NO_RETURN);
+    // execve, execveat: the arguments are readable only before the old image goes; a failure
+    // is traced again with its error.
+    bool replaces_image = number == 59 || number == 322;
+    if (tracing && replaces_image)
+        trace_syscall(entry, number, arguments.value, TRACE_NO_RETURN);
     int64_t result;
     if (entry.handler) {
         auto outcome = entry.handler(arguments);
@@ -65,7 +70,7 @@ void handle_syscall(TrapFrame& frame)
             print_stderr("unikit: warning: syscall %s (%lu) is not implemented", entry.name ? entry.name : "unknown", number);
         }
     }
-    if (tracing)
+    if (tracing && (!replaces_image || result < 0))
         trace_syscall(entry, number, arguments.value, result);
     frame.rax = static_cast<uint64_t>(result);
 }
