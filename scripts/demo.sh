@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# demo.sh: sets up and builds, builds the test rootfs, then runs a few programs from it
-# under unikit.
+# demo.sh: sets up and builds, builds the test rootfs, then runs a few programs from it (the
+# last a shell pipeline of several processes) under unikit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,3 +23,4 @@ demo build/unikit run build/test-rootfs -- /bin/busybox sha256sum /data/blob.bin
 printf '(host: %s)\n' "$(sha256sum build/test-rootfs/data/blob.bin | cut -d' ' -f1)"
 demo build/unikit run -e GREETING=hi build/test-rootfs -- /bin/args_env-musl-static one two
 demo build/unikit run build/test-rootfs -- /bin/cxx_threads-glibc-static
+demo build/unikit run build/test-rootfs -- /bin/sh -c 'ls /data | sort -r | head -n 3; echo "$(wc -l < /data/words.txt) lines in words.txt, counted by a child process"'
