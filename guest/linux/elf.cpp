@@ -79,6 +79,8 @@ lib::ErrorOr<ElfImage> parse_elf(const uint8_t* bytes, size_t available, uint64_
         auto ph = read_at<Elf64ProgramHeader>(bytes, header.phoff + i * sizeof(Elf64ProgramHeader));
         if (ph.type == PT_INTERP) {
             image.has_interpreter = true;
+            image.interpreter_offset = ph.offset;
+            image.interpreter_length = ph.filesz;
             continue;
         }
         if (ph.type == PT_PHDR) {

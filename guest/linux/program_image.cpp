@@ -104,7 +104,7 @@ lib::ErrorOr<ProgramFile> resolve_image(const char* path, ImageArguments& argume
         }
         const char* reason = "";
         auto image = parse_elf(header, got, file.size, &reason);
-        if (image.is_error() || image.value().has_interpreter) // FIXME: issue 7 (ld.so)
+        if (image.is_error())
             return ENOEXEC;
         return file;
     }

@@ -98,31 +98,11 @@ lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_p
     return lib::Error(last_error);
 }
 
-lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpace& space, uint64_t random, LoadFailure& failure)
-{
-    failure.not_found = false;
-    static uint8_t header[HEADER_BYTES];
-    size_t got = TRY(file.vnode->read(0, header, sizeof(header)));
-    const char* reason = "";
-    auto parsed = parse_elf(header, got, file.size, &reason);
-    if (parsed.is_error()) {
-        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: %s", file.path, reason);
-        return lib::Error(parsed.error());
-    }
-    const ElfImage& image = parsed.value();
-    if (image.has_interpreter) {
-        // FIXME: issue 7 loads ld.so for dynamically linked programs.
-        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: dynamically linked programs are not supported yet", file.path);
-        return ENOEXEC;
-    }
-    uint64_t bias = 0;
-    if (image.position_independent)
-        bias = kernel::PIE_BASE + (random % PIE_RANDOM_PAGES) * kernel::PAGE_SIZE - image.lowest_address;
-    if (image.highest_address + bias > kernel::MMAP_TOP - kernel::USER_STACK_SIZE || image.lowest_address + bias < kernel::MMAP_BOTTOM) {
-        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: it wants addresses unikit reserves", file.path);
-        return ENOEXEC;
-    }
+namespace {
 
+// Maps `image`'s segments from `file` at `bias`, with their final permissions.
+lib::ErrorOr<void> map_segments(const ProgramFile& file, const ElfImage& image, uint64_t bias, mm::AddressSpace& space)
+{
     for (size_t i = 0; i < image.segment_count; ++i) {
         const ElfSegment& segment = image.segments[i];
         uint64_t start = segment.virtual_address + bias;
@@ -156,12 +136,77 @@ lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpa
         if (end > start)
             platform::prefault(start, end - start, segment.protection & platform::ProtWrite);
     }
+    return {};
+}
+
+lib::ErrorOr<ElfImage> read_image(const ProgramFile& file, LoadFailure& failure)
+{
+    static uint8_t header[HEADER_BYTES];
+    size_t got = TRY(file.vnode->read(0, header, sizeof(header)));
+    const char* reason = "";
+    auto parsed = parse_elf(header, got, file.size, &reason);
+    if (parsed.is_error()) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: %s", file.path, reason);
+        return lib::Error(parsed.error());
+    }
+    return parsed.value();
+}
+
+// PT_INTERP: the dynamic linker a program names, loaded where mmap would put a library.
+lib::ErrorOr<uint64_t> load_interpreter(const ProgramFile& program, const ElfImage& image, mm::AddressSpace& space, uint64_t& entry, LoadFailure& failure)
+{
+    char path[PATH_LENGTH_MAX];
+    if (image.interpreter_length < 2 || image.interpreter_length > sizeof(path)) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: bad interpreter path", program.path);
+        return ENOEXEC;
+    }
+    size_t got = TRY(program.vnode->read(image.interpreter_offset, path, image.interpreter_length));
+    if (got != image.interpreter_length || path[got - 1] != 0) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: bad interpreter path", program.path);
+        return ENOEXEC;
+    }
+    auto interpreter = open_program(path);
+    if (interpreter.is_error()) {
+        failure.not_found = interpreter.error() == ENOENT;
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: its interpreter %s: %s", program.path, path, lib::errno_message(interpreter.error()));
+        return lib::Error(interpreter.error());
+    }
+    ElfImage linker = TRY(read_image(interpreter.value(), failure));
+    if (!linker.position_independent || linker.has_interpreter) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: its interpreter %s is not a dynamic linker", program.path, path);
+        return ENOEXEC;
+    }
+    uint64_t span = linker.highest_address - linker.lowest_address;
+    uint64_t base = TRY(space.find_free_range(span, kernel::MMAP_TOP - kernel::USER_STACK_SIZE));
+    uint64_t bias = base - linker.lowest_address;
+    TRY(map_segments(interpreter.value(), linker, bias, space));
+    entry = linker.entry + bias;
+    return base;
+}
+
+} // namespace
+
+lib::ErrorOr<LoadedProgram> load_program(const ProgramFile& file, mm::AddressSpace& space, uint64_t random, LoadFailure& failure)
+{
+    failure.not_found = false;
+    ElfImage image = TRY(read_image(file, failure));
+    uint64_t bias = 0;
+    if (image.position_independent)
+        bias = kernel::PIE_BASE + (random % PIE_RANDOM_PAGES) * kernel::PAGE_SIZE - image.lowest_address;
+    if (image.highest_address + bias > kernel::MMAP_TOP - kernel::USER_STACK_SIZE || image.lowest_address + bias < kernel::MMAP_BOTTOM) {
+        kernel::format(failure.message, sizeof(failure.message), "%s: cannot execute: it wants addresses unikit reserves", file.path);
+        return ENOEXEC;
+    }
+    TRY(map_segments(file, image, bias, space));
     LoadedProgram loaded {};
     loaded.entry = image.entry + bias;
+    loaded.program_entry = loaded.entry;
     loaded.load_bias = bias;
     loaded.program_headers = image.program_headers_address ? image.program_headers_address + bias : 0;
     loaded.program_header_count = image.program_header_count;
     loaded.program_break = image.highest_address + bias;
+    if (image.has_interpreter)
+        loaded.interpreter_base = TRY(load_interpreter(file, image, space, loaded.entry, failure));
     return loaded;
 }
 

@@ -2,7 +2,8 @@
 # build.sh OUTDIR: builds the deterministic test rootfs used by the compat, CLI and boot
 # benchmark scripts. It holds Debian's static busybox with its applet links, /etc,
 # /tmp, known data files under /data, the test programs of tests/programs/ in three
-# flavours (glibc static, glibc static-pie, musl static) and a few broken executables.
+# flavours (glibc static, glibc static-pie, musl static), a dynamically linked glibc one with its
+# libraries, and a few broken executables.
 # The tree is rebuilt only when an input changed (OUTDIR.stamp holds the inputs' hash).
 set -euo pipefail
 umask 022
@@ -176,6 +177,16 @@ for source in "$programs_dir"/*.c; do
     gcc -static -O2 -Wall -o "$root/bin/$name-glibc-static" "$source"
     gcc -static-pie -O2 -fPIE -Wall -o "$root/bin/$name-glibc-pie" "$source"
     musl-gcc -static -O2 -Wall -o "$root/bin/$name-musl-static" "$source"
+done
+# A dynamically linked glibc build of each, with the dynamic linker and the libraries they
+# need copied from the host to the same paths (tests/compat/dynamic.txt runs some of them).
+for source in "$programs_dir"/*.c; do
+    name=$(basename "$source" .c)
+    gcc -O2 -Wall -o "$root/bin/$name-glibc-dynamic" "$source"
+done
+for library in $(ldd "$root"/bin/*-glibc-dynamic | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// && $1 !~ /:$/ { print $1 }' | sort -u); do
+    mkdir -p "$root$(dirname "$library")"
+    cp -L "$library" "$root$library"
 done
 # C++ programs: glibc only (musl-gcc has no C++ library).
 for source in "$programs_dir"/*.cpp; do

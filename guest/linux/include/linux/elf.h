@@ -26,6 +26,8 @@ struct ElfImage {
     ElfSegment segments[MAX_SEGMENTS] {};
     size_t segment_count { 0 };
     bool has_interpreter { false };
+    uint64_t interpreter_offset { 0 }; // PT_INTERP: where the interpreter's path is in the file
+    uint64_t interpreter_length { 0 };
     uint64_t lowest_address { 0 };  // page-aligned span of all segments, unrelocated
     uint64_t highest_address { 0 };
 };

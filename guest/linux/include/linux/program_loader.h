@@ -1,5 +1,5 @@
-// Finding PROGRAM in the guest (by path or $PATH) and loading a static or static-pie ELF into
-// an address space, with the stack Linux gives a new program.
+// Finding PROGRAM in the guest (by path or $PATH) and loading an ELF into an address space:
+// static, static-pie, or dynamically linked (its PT_INTERP dynamic linker loaded beside it).
 #pragma once
 
 #include <lib/error_or.h>
@@ -27,7 +27,9 @@ struct LoadFailure {
 lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_path, const char* cwd, LoadFailure&);
 
 struct LoadedProgram {
-    uint64_t entry;
+    uint64_t entry;           // where execution starts: the interpreter's, if there is one
+    uint64_t program_entry;   // the program's own (AT_ENTRY)
+    uint64_t interpreter_base { 0 }; // AT_BASE: where the dynamic linker was loaded, or 0
     uint64_t load_bias;
     uint64_t program_headers;
     uint64_t program_header_count;

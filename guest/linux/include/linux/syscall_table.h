@@ -198,18 +198,18 @@
     U(185, security) \
     S(186, gettid, "") \
     U(187, readahead) \
-    U(188, setxattr) \
-    U(189, lsetxattr) \
-    U(190, fsetxattr) \
-    U(191, getxattr) \
-    U(192, lgetxattr) \
-    U(193, fgetxattr) \
-    U(194, listxattr) \
-    U(195, llistxattr) \
-    U(196, flistxattr) \
-    U(197, removexattr) \
-    U(198, lremovexattr) \
-    U(199, fremovexattr) \
+    S(188, setxattr, "ssbx") \
+    S(189, lsetxattr, "ssbx") \
+    S(190, fsetxattr, "fsbx") \
+    S(191, getxattr, "spu") \
+    S(192, lgetxattr, "spu") \
+    S(193, fgetxattr, "fpu") \
+    S(194, listxattr, "spu") \
+    S(195, llistxattr, "spu") \
+    S(196, flistxattr, "fpu") \
+    S(197, removexattr, "ss") \
+    S(198, lremovexattr, "ss") \
+    S(199, fremovexattr, "fs") \
     S(200, tkill, "dd") \
     S(201, time, "p") \
     S(202, futex, "pxupux") \
