@@ -25,74 +25,39 @@ lib::ErrorOr<void> check_fd(uint64_t fd)
     return {};
 }
 
+// The answers of a file system that keeps no attributes.
+constexpr int64_t NO_SUCH_ATTRIBUTE = -ENODATA_CODE, NO_NAMES = 0, NOT_SUPPORTED = -ENOTSUP_CODE;
+
+SyscallResult answer(lib::ErrorOr<void> checked, int64_t result)
+{
+    if (checked.is_error())
+        return lib::Error(checked.error());
+    if (result < 0)
+        return lib::Error(static_cast<int>(-result));
+    return result;
+}
+
 } // namespace
 
-// ssize_t getxattr(const char *path, const char *name, void *value, size_t size);
-SyscallResult sys_getxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], true));
-    return lib::Error(ENODATA_CODE);
-}
-SyscallResult sys_lgetxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], false));
-    return lib::Error(ENODATA_CODE);
-}
-SyscallResult sys_fgetxattr(SyscallArguments& a)
-{
-    TRY(check_fd(a[0]));
-    return lib::Error(ENODATA_CODE);
-}
+// ssize_t getxattr(const char *path, const char *name, void *value, size_t size); and the
+// l (no final symlink) and f (descriptor) forms, for each family below.
+SyscallResult sys_getxattr(SyscallArguments& a) { return answer(check_path(a[0], true), NO_SUCH_ATTRIBUTE); }
+SyscallResult sys_lgetxattr(SyscallArguments& a) { return answer(check_path(a[0], false), NO_SUCH_ATTRIBUTE); }
+SyscallResult sys_fgetxattr(SyscallArguments& a) { return answer(check_fd(a[0]), NO_SUCH_ATTRIBUTE); }
 
-// ssize_t listxattr(const char *path, char *list, size_t size);  No names: 0 bytes.
-SyscallResult sys_listxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], true));
-    return 0;
-}
-SyscallResult sys_llistxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], false));
-    return 0;
-}
-SyscallResult sys_flistxattr(SyscallArguments& a)
-{
-    TRY(check_fd(a[0]));
-    return 0;
-}
+// ssize_t listxattr(const char *path, char *list, size_t size);
+SyscallResult sys_listxattr(SyscallArguments& a) { return answer(check_path(a[0], true), NO_NAMES); }
+SyscallResult sys_llistxattr(SyscallArguments& a) { return answer(check_path(a[0], false), NO_NAMES); }
+SyscallResult sys_flistxattr(SyscallArguments& a) { return answer(check_fd(a[0]), NO_NAMES); }
 
 // int setxattr(const char *path, const char *name, const void *value, size_t size, int flags);
-SyscallResult sys_setxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], true));
-    return lib::Error(ENOTSUP_CODE);
-}
-SyscallResult sys_lsetxattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], false));
-    return lib::Error(ENOTSUP_CODE);
-}
-SyscallResult sys_fsetxattr(SyscallArguments& a)
-{
-    TRY(check_fd(a[0]));
-    return lib::Error(ENOTSUP_CODE);
-}
+SyscallResult sys_setxattr(SyscallArguments& a) { return answer(check_path(a[0], true), NOT_SUPPORTED); }
+SyscallResult sys_lsetxattr(SyscallArguments& a) { return answer(check_path(a[0], false), NOT_SUPPORTED); }
+SyscallResult sys_fsetxattr(SyscallArguments& a) { return answer(check_fd(a[0]), NOT_SUPPORTED); }
 
 // int removexattr(const char *path, const char *name);
-SyscallResult sys_removexattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], true));
-    return lib::Error(ENOTSUP_CODE);
-}
-SyscallResult sys_lremovexattr(SyscallArguments& a)
-{
-    TRY(check_path(a[0], false));
-    return lib::Error(ENOTSUP_CODE);
-}
-SyscallResult sys_fremovexattr(SyscallArguments& a)
-{
-    TRY(check_fd(a[0]));
-    return lib::Error(ENOTSUP_CODE);
-}
+SyscallResult sys_removexattr(SyscallArguments& a) { return answer(check_path(a[0], true), NOT_SUPPORTED); }
+SyscallResult sys_lremovexattr(SyscallArguments& a) { return answer(check_path(a[0], false), NOT_SUPPORTED); }
+SyscallResult sys_fremovexattr(SyscallArguments& a) { return answer(check_fd(a[0]), NOT_SUPPORTED); }
 
 } // namespace linux
