@@ -145,8 +145,8 @@ void main()
         if (file.is_error() || process.files.install_at(fd, file.value(), false).is_error())
             panic("out of memory at boot");
     }
-    process.address_space = process.memory->space = lib::make<mm::AddressSpace>(page_mapper(), frame_allocator(), nullptr, 0, MMAP_BOTTOM, USER_END);
-    if (!process.address_space)
+    process.memory->space = linux::make_address_space();
+    if (!process.memory->space)
         panic("out of memory at boot");
     report_phase(uabi::BootPhase::KernelReady);
 

@@ -48,7 +48,7 @@ lib::ErrorOr<ProgramStart> load_image(Process& process, const ProgramFile& file,
 {
     using kernel::USER_STACK_SIZE;
     using kernel::USER_STACK_TOP;
-    mm::AddressSpace& space = *process.address_space;
+    mm::AddressSpace& space = *process.address_space();
     uint64_t bias_random;
     memcpy(&bias_random, random, sizeof(bias_random));
     auto loaded = TRY(load_program(file, space, bias_random, failure));

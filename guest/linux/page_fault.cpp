@@ -49,7 +49,7 @@ bool handle_page_fault(kernel::Fault& fault, const kernel::TrapFrame& frame)
         return false;
     }
     mm::Access access = frame.err & PF_WRITE ? mm::Access::Write : frame.err & PF_INSTRUCTION ? mm::Access::Execute : mm::Access::Read;
-    switch (current_process().address_space->handle_fault(fault.address, access)) {
+    switch (current_process().address_space()->handle_fault(fault.address, access)) {
     case mm::FaultResult::Resolved:
         return true;
     case mm::FaultResult::Unmapped:

@@ -97,9 +97,9 @@ Process& current_process() { return *current_thread().process; }
 
 void note_peak_rss(Process& process)
 {
-    if (!process.address_space)
+    if (!process.address_space())
         return;
-    uint64_t kib = process.address_space->backed_pages() * 4;
+    uint64_t kib = process.address_space()->backed_pages() * 4;
     if (kib > process.peak_rss_kib)
         process.peak_rss_kib = kib;
 }
@@ -229,7 +229,5 @@ void kill_process(Process& process, int signal, uint64_t fault_address, uint64_t
     terminate(process, signal & 0x7f);
 }
 
-void exit_program(int status) { exit_process(status); }
-void kill_program(int signal, uint64_t fault_address, uint64_t fault_rip) { kill_process(current_process(), signal, fault_address, fault_rip); }
 
 } // namespace linux

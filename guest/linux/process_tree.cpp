@@ -74,6 +74,11 @@ bool tell_parent_of_exit(Process& child)
 
 } // namespace
 
+mm::AddressSpace* make_address_space()
+{
+    return lib::make<mm::AddressSpace>(kernel::page_mapper(), kernel::frame_allocator(), nullptr, 0, kernel::MMAP_BOTTOM, kernel::USER_END);
+}
+
 int process_count()
 {
     int count = 0;
@@ -92,7 +97,7 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory)
         ++shared_memory->users;
     } else {
         Memory* memory = lib::make<Memory>();
-        auto space = memory ? parent.address_space->fork_copy() : lib::ErrorOr<mm::AddressSpace*>(ENOMEM);
+        auto space = memory ? parent.address_space()->fork_copy() : lib::ErrorOr<mm::AddressSpace*>(ENOMEM);
         if (space.is_error()) {
             lib::destroy(memory);
             lib::destroy(child);
@@ -103,7 +108,6 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory)
         memory->host = -1; // the caller makes its host
         child->memory = memory;
     }
-    child->address_space = child->memory->space;
     child->files = parent.files;
     child->cwd = parent.cwd;
     memcpy(child->executable, parent.executable, sizeof(child->executable));
@@ -173,7 +177,6 @@ void release_memory(Process& process)
 {
     Memory* memory = process.memory;
     process.memory = nullptr;
-    process.address_space = nullptr;
     if (!memory || --memory->users > 0)
         return;
     memory->space->release_all();

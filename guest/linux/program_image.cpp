@@ -12,24 +12,6 @@ namespace {
 
 constexpr int INTERPRETER_DEPTH_MAX = 4;                  // as Linux's binfmt recursion
 constexpr size_t SHEBANG_MAX = 256;                       // BINPRM_BUF_SIZE
-constexpr uint32_t S_IFMT = 0170000, S_IFREG = 0100000;
-
-lib::ErrorOr<ProgramFile> open_executable(const char* path)
-{
-    vfs::WalkResult walk;
-    TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
-    if (!walk.node)
-        return EACCES;
-    ProgramFile file {};
-    file.vnode = walk.node;
-    auto status = TRY(file.vnode->attributes());
-    if ((status.mode & S_IFMT) != S_IFREG || !(status.mode & 0111))
-        return EACCES;
-    size_t length = strlen(walk.canonical);
-    memcpy(file.path, walk.canonical, length + 1);
-    file.size = static_cast<uint64_t>(status.size);
-    return file;
-}
 
 // A `#!` line: the interpreter and its one optional argument, cut out of `line` in place.
 struct Shebang {
@@ -80,7 +62,10 @@ lib::ErrorOr<ProgramFile> resolve_image(const char* path, ImageArguments& argume
     for (int depth = 0;; ++depth) {
         char absolute[PATH_LENGTH_MAX];
         TRY(absolute_path(absolute, sizeof(absolute), current_process().cwd.canonical, current));
-        ProgramFile file = TRY(open_executable(absolute));
+        auto opened = open_program(absolute);
+        if (opened.is_error()) // execve says EACCES for a directory
+            return opened.error() == EISDIR ? EACCES : lib::Error(opened.error());
+        ProgramFile file = opened.value();
         static uint8_t header[4096];
         size_t got = TRY(file.vnode->read(0, header, sizeof(header)));
         Shebang shebang;

@@ -22,12 +22,14 @@ constexpr uint32_t S_IFMT = 0170000, S_IFREG = 0100000, S_IFDIR = 0040000;
 constexpr size_t HEADER_BYTES = 4096;
 constexpr uint64_t PIE_RANDOM_PAGES = 1 << 16; // up to 256 MiB of randomisation
 
+} // namespace
+
 lib::ErrorOr<ProgramFile> open_program(const char* path)
 {
     vfs::WalkResult walk;
     TRY(resolve_kernel_path(path, vfs::WalkOptions {}, walk));
     if (!walk.node) // a directory walk that ended on a mount point only
-        return ENOENT;
+        return EISDIR;
     ProgramFile file {};
     file.vnode = walk.node;
     auto status = TRY(file.vnode->attributes());
@@ -38,6 +40,8 @@ lib::ErrorOr<ProgramFile> open_program(const char* path)
     file.size = static_cast<uint64_t>(status.size);
     return file;
 }
+
+namespace {
 
 // Maps the pages of [start, end) that are not mapped yet (segments may share a page).
 lib::ErrorOr<void> map_missing(mm::AddressSpace& space, uint64_t start, uint64_t end)

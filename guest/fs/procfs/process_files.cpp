@@ -88,7 +88,7 @@ int64_t cpu_ns(const linux::Process& process)
 // at a page with no frame. Returns how many it appended.
 size_t append_memory(TextBuffer& out, const linux::Process& process, uint64_t start, uint64_t end)
 {
-    const mm::AddressSpace* space = process.address_space;
+    const mm::AddressSpace* space = process.address_space();
     if (!space || end <= start)
         return 0;
     uint64_t address = start;
@@ -122,7 +122,7 @@ bool is_heap(const linux::Process& process, const mm::Region& region)
 MemoryUse memory_use(const linux::Process& process)
 {
     MemoryUse use {};
-    const mm::AddressSpace* space = process.address_space;
+    const mm::AddressSpace* space = process.address_space();
     if (!space)
         return use;
     for (size_t i = 0; i < space->region_count(); ++i) {
@@ -232,7 +232,7 @@ lib::ErrorOr<void> generate_comm(ProcFs&, linux::Process& process, TextBuffer& o
 // at column 74 as Linux pads them. FIXME: file names once regions know their files.
 lib::ErrorOr<void> generate_maps(ProcFs&, linux::Process& process, TextBuffer& out)
 {
-    const mm::AddressSpace* space = process.address_space;
+    const mm::AddressSpace* space = process.address_space();
     if (!space)
         return {};
     for (size_t i = 0; i < space->region_count(); ++i) {
@@ -274,7 +274,7 @@ lib::ErrorOr<void> generate_status(ProcFs&, linux::Process& process, TextBuffer&
         out.appendf(i ? " %u" : "%u", ids.groups[i]);
     out.append_byte('\n');
     out.appendf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", process.pid, process.pid, process.process_group, process.session);
-    if (process.address_space) {
+    if (process.address_space()) {
         // Every mapped page has a frame behind it, so the resident size is the mapped size.
         MemoryUse use = memory_use(process);
         out.appendf("VmPeak:\t%8lu kB\nVmSize:\t%8lu kB\nVmLck:\t%8lu kB\nVmPin:\t%8lu kB\nVmHWM:\t%8lu kB\nVmRSS:\t%8lu kB\n",
@@ -318,7 +318,7 @@ lib::ErrorOr<void> generate_stat(ProcFs&, linux::Process& process, TextBuffer& o
     out.appendf("%ld 0 %ld 0 20 0 %d 0 0 %lu %lu 18446744073709551615 ", cpu_ns(process) / NS_PER_TICK,
         process.children_cpu_ns / NS_PER_TICK, live_threads(process) ? live_threads(process) : 1, use.total, use.total / kernel::PAGE_SIZE);
     // startcode endcode startstack kstkesp kstkeip signal blocked sigignore sigcatch wchan nswap cnswap
-    out.appendf("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, process.address_space ? kernel::USER_STACK_TOP : 0,
+    out.appendf("%lu %lu %lu 0 0 %lu %lu %lu %lu 0 0 0 ", use.start_code, use.end_code, process.address_space() ? kernel::USER_STACK_TOP : 0,
         process.pending_signals | (main ? main->pending_signals : 0), main ? main->signal_mask : 0, signals_with_handler(process, true),
         signals_with_handler(process, false));
     // exit_signal processor rt_priority policy delayacct_blkio_ticks guest_time cguest_time

@@ -20,7 +20,7 @@ uint64_t nanoseconds_since_mount(ProcFs& fs)
 
 uint64_t process_memory_bytes()
 {
-    const mm::AddressSpace* space = linux::current_process().address_space;
+    const mm::AddressSpace* space = linux::current_process().address_space();
     uint64_t total = 0;
     for (size_t i = 0; space && i < space->region_count(); ++i)
         total += space->region(i).size();

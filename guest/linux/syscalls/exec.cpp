@@ -1,7 +1,7 @@
 // execve: replaces the calling process's image. Everything that can fail for a reason the
 // caller should hear (a missing file, no permission, not an executable, arguments too long)
 // is checked before the old image is dropped; `#!` scripts run their interpreter.
-#include <hv/hypercall.h>
+#include <fs/devfs.h>
 #include <kernel/layout.h>
 #include <kernel/memory.h>
 #include <lib/allocator.h>
@@ -47,7 +47,7 @@ bool replace_memory(Process& process, Memory* fresh)
         lib::destroy(fresh);
     }
     platform::unmap_user_range();
-    process.memory->space = process.address_space = lib::make<mm::AddressSpace>(kernel::page_mapper(), kernel::frame_allocator(), nullptr, 0, kernel::MMAP_BOTTOM, kernel::USER_END);
+    process.memory->space = make_address_space();
     for (Thread* thread = process.threads; thread; thread = thread->next_in_process)
         thread->host = process.memory->host;
     return true;
@@ -80,14 +80,6 @@ void reset_process_state(Process& process, Thread& self, const ProgramFile& file
     self.alternate_stack[2] = 0;
     self.robust_list = 0;
     self.clear_child_tid = 0;
-}
-
-lib::ErrorOr<void> random_bytes(uint8_t (&random)[16])
-{
-    uabi::RandomRequest request { uabi::BOUNCE_BUFFER_GPA, sizeof(random) };
-    TRY(hv::result_of(hv::call(uabi::Hypercall::Random, request)));
-    memcpy(random, hv::physical(uabi::BOUNCE_BUFFER_GPA), sizeof(random));
-    return {};
 }
 
 // The path execve starts from: `path` itself, or (execveat) made absolute from `dirfd`, or
@@ -137,8 +129,8 @@ SyscallResult execute(int dirfd, UserAddress path_address, UserAddress argv, Use
     arguments.m_envc = TRY(arguments.copy_from(envp));
     ProgramFile file = TRY(resolve_image(path, arguments));
     arguments.terminate_lists();
-    uint8_t random[16];
-    TRY(random_bytes(random));
+    uint8_t random[16]; // the load bias and AT_RANDOM, from /dev/urandom's generator
+    fs::random_bytes(random, sizeof(random));
     Memory* fresh = lib::make<Memory>();
     if (!fresh)
         return ENOMEM;
@@ -154,7 +146,7 @@ SyscallResult execute(int dirfd, UserAddress path_address, UserAddress argv, Use
     }
     process.vfork_done.wake_all(process.pid);
     LoadFailure failure {};
-    auto start = process.address_space ? load_image(process, file, arguments.view(), random, failure) : lib::ErrorOr<ProgramStart>(ENOMEM);
+    auto start = process.address_space() ? load_image(process, file, arguments.view(), random, failure) : lib::ErrorOr<ProgramStart>(ENOMEM);
     if (start.is_error()) {
         kill_process(process, SIGKILL);
         return sched::BLOCKED;

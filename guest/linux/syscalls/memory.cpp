@@ -27,7 +27,7 @@ constexpr uint64_t MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
 constexpr uint64_t MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 constexpr uint64_t MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
 
-mm::AddressSpace& space() { return *current_process().address_space; }
+mm::AddressSpace& space() { return *current_process().address_space(); }
 
 // Fills a fresh mapping with file contents; the rest of the last page stays zero.
 lib::ErrorOr<void> fill_from_file(mm::AddressSpace& space, vfs::Vnode& vnode, uint64_t start, uint64_t length, uint64_t offset)
@@ -62,7 +62,7 @@ SyscallResult sys_mmap(SyscallArguments& a)
         return ENOMEM;
     length = page_round_up(length);
     Process& process = current_process();
-    mm::AddressSpace& space = *process.address_space;
+    mm::AddressSpace& space = *process.address_space();
 
     lib::RefPtr<vfs::OpenFile> file;
     if (!(flags & MAP_ANONYMOUS)) {
@@ -278,7 +278,7 @@ SyscallResult sys_brk(SyscallArguments& a)
         return static_cast<int64_t>(process.program_break);
     uint64_t old_end = page_round_up(process.program_break);
     uint64_t new_end = page_round_up(wanted);
-    mm::AddressSpace& space = *process.address_space;
+    mm::AddressSpace& space = *process.address_space();
     if (new_end > old_end) {
         if (space.map_anonymous(old_end, new_end - old_end, platform::ProtRead | platform::ProtWrite).is_error())
             return static_cast<int64_t>(process.program_break);

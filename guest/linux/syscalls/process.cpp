@@ -89,7 +89,7 @@ bool may_create_task(const Process& process)
 // void exit_group(int status);  The process ends: the value is never seen.
 SyscallResult sys_exit_group(SyscallArguments& a)
 {
-    exit_program(static_cast<int>(a[0]));
+    exit_process(static_cast<int>(a[0]));
     return 0;
 }
 

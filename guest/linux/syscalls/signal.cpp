@@ -219,7 +219,7 @@ SyscallResult sys_rt_sigreturn(SyscallArguments& a)
 {
     // As Linux: a frame the kernel cannot read back kills the program with SIGSEGV.
     if (!pop_signal_frame(current_thread(), a.frame, sched::live_extended_state()))
-        kill_program(SIGSEGV);
+        kill_process(current_process(), SIGSEGV);
     return static_cast<int64_t>(a.frame.rax);
 }
 

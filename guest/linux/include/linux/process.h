@@ -62,8 +62,8 @@ struct ProcessControl {
 };
 
 struct Process {
-    mm::AddressSpace* address_space { nullptr }; // memory->space
     Memory* memory { nullptr };
+    mm::AddressSpace* address_space() const { return memory ? memory->space : nullptr; }
     int pid { 0 };
     int process_group { 0 };
     int session { 0 };
@@ -172,9 +172,6 @@ void exit_thread(int status);
 void exit_process(int status);
 // Ends `process` by `signal` (a fatal signal from anywhere). Its threads never run again.
 void kill_process(Process&, int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
-// Kept for the callers that end the current process: exit_process / kill_process on it.
-void exit_program(int status);
-void kill_program(int signal, uint64_t fault_address = 0, uint64_t fault_rip = 0);
 // A signal from the kernel for the current thread (SIGPIPE): see linux/signals.h.
 void raise_signal(int signal);
 
@@ -198,6 +195,8 @@ void release_memory(Process&);
 void note_peak_rss(Process&);
 // A dying process's timers: interval timers disarmed, POSIX timers deleted (timers.cpp).
 void release_process_timers(Process&);
+// An empty address space for a new program image (boot, execve), or null.
+mm::AddressSpace* make_address_space();
 // How many processes exist (running or zombie): the VM's cap.
 int process_count();
 // Whether `process` may make another process or thread under its RLIMIT_NPROC, which counts

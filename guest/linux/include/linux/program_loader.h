@@ -22,6 +22,10 @@ struct LoadFailure {
     char message[200];
 };
 
+// Opens the executable at an absolute path: EACCES unless it is a regular file with an execute
+// bit, EISDIR for a directory.
+lib::ErrorOr<ProgramFile> open_program(const char* path);
+
 // Looks PROGRAM up as a shell would: a name with a slash is a path, anything else is searched
 // in `search_path`.
 lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_path, const char* cwd, LoadFailure&);
