@@ -1,30 +1,38 @@
 #!/usr/bin/env bash
-# run.sh BUILD_DIR [CASES_FILE] [--native-only]: differential compatibility tests. Every
+# run.sh BUILD_DIR [CASES_FILE] [--native-only] [--rootfs DIR]: differential compatibility tests. Every
 # case of CASES_FILE (default cases.txt; a bare name is looked up next to this script, e.g.
 # files.txt) runs natively (env -i ... chroot ROOTFS CMD) and under
 # `BUILD_DIR/unikit run ROOTFS -- CMD`; stdout (byte for byte) and exit status must match.
 # The native run is the oracle: no expected output is written down anywhere.
 #
 # --native-only runs only the native half (a check of the rootfs and of this script).
+# --rootfs DIR runs the cases in DIR (e.g. the Debian rootfs of tests/rootfs/debian.sh) instead
+# of the test rootfs, which is then neither built nor used; cases with @flavour@ are skipped.
 # Environment: COMPAT_FILTER=REGEX runs only the cases whose command line matches;
 # UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run (default 60).
 set -uo pipefail
 
 usage() {
-    echo "usage: $0 BUILD_DIR [CASES_FILE] [--native-only]" >&2
+    echo "usage: $0 BUILD_DIR [CASES_FILE] [--native-only] [--rootfs DIR]" >&2
     exit 2
 }
 
-[[ $# -ge 1 && $# -le 3 ]] || usage
+[[ $# -ge 1 && $# -le 5 ]] || usage
 build_dir=$(cd "$1" && pwd) || usage
 shift
 script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 native_only=false
 cases_file="$script_dir/cases.txt"
 cases_given=false
-for argument in "$@"; do
+rootfs=
+while (($# > 0)); do
+    argument=$1
+    shift
     if [[ $argument == --native-only ]] && ! $native_only; then
         native_only=true
+    elif [[ $argument == --rootfs && $# -gt 0 && -z $rootfs ]]; then
+        rootfs=$(cd "$1" && pwd) || usage
+        shift
     elif [[ $argument != -* ]] && ! $cases_given; then
         cases_given=true
         if [[ $argument != */* && -f $script_dir/$argument ]]; then
@@ -40,17 +48,21 @@ done
     echo "run.sh: case file $cases_file not found" >&2
     exit 2
 }
-rootfs="$build_dir/test-rootfs"
 unikit="$build_dir/unikit"
 timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
 filter=${COMPAT_FILTER:-}
 guest_env=(PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/)
 flavours=(glibc-static glibc-pie musl-static)
 
-bash "$script_dir/../rootfs/build.sh" "$rootfs" || {
-    echo "run.sh: could not build the test rootfs" >&2
-    exit 1
-}
+if [[ -z $rootfs ]]; then
+    rootfs="$build_dir/test-rootfs"
+    bash "$script_dir/../rootfs/build.sh" "$rootfs" || {
+        echo "run.sh: could not build the test rootfs" >&2
+        exit 1
+    }
+else
+    flavours=()
+fi
 
 # The oracle needs chroot: directly as root, else in a user namespace, else via sudo.
 chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)

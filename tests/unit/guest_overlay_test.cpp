@@ -225,6 +225,26 @@ TEST_F(Overlay, OneNodePerFile)
     EXPECT_EQ(at("new"), created);
 }
 
+TEST(OverlayRoot, TheRootShowsTheLowerRootsModeOwnerAndTimes)
+{
+    auto lower = fs::TmpFs::create(0, 1);
+    vfs::AttributeChange change {};
+    change.which = vfs::AttributeChange::Mode | vfs::AttributeChange::Owner | vfs::AttributeChange::ModifyTime;
+    change.mode = 0750;
+    change.uid = 7;
+    change.gid = 8;
+    change.modify_time = { 3000, 3 };
+    ASSERT_FALSE(lower->root()->set_attributes(change).is_error());
+    lower->set_read_only(true);
+    auto overlay = fs::OverlayFs::create(lower, fs::TmpFs::create(0, 2));
+    ASSERT_TRUE(overlay);
+    auto root = stat(*overlay->root());
+    EXPECT_EQ(root.mode, vfs::TypeDirectory | 0750);
+    EXPECT_EQ(root.uid, 7u);
+    EXPECT_EQ(root.gid, 8u);
+    EXPECT_TRUE(same_time(root.modify_time, { 3000, 3 }));
+}
+
 TEST_F(Overlay, WritingCopiesUpWithModeOwnerAndTimes)
 {
     auto passwd = at("etc/passwd");

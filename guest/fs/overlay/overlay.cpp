@@ -38,6 +38,18 @@ lib::RefPtr<OverlayFs> OverlayFs::create(lib::RefPtr<vfs::FileSystem> lower, lib
     auto lower_attributes = lower_root->attributes();
     if (lower_attributes.is_error())
         return nullptr;
+    // The upper root stands for ROOTFS's root, as a copied-up directory would: its mode,
+    // owner and times, not those of an empty tmpfs (1777, now). A read-only upper layer
+    // refuses, and keeps its own.
+    vfs::AttributeChange change {};
+    change.which = vfs::AttributeChange::Mode | vfs::AttributeChange::Owner | vfs::AttributeChange::AccessTime
+        | vfs::AttributeChange::ModifyTime;
+    change.mode = lower_attributes.value().mode & 07777;
+    change.uid = lower_attributes.value().uid;
+    change.gid = lower_attributes.value().gid;
+    change.access_time = lower_attributes.value().access_time;
+    change.modify_time = lower_attributes.value().modify_time;
+    (void)upper_root->set_attributes(change);
     // The constructor is private: build in place rather than through lib::make.
     void* memory = lib::allocate(sizeof(OverlayFs));
     if (!memory)
