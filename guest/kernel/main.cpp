@@ -170,7 +170,9 @@ void main()
     if (start.is_error()) {
         if (start.error() == ENOMEM.code)
             fail_to_start(uabi::ExitKind::OutOfMemory, failure.message[0] ? failure.message : "no memory for the program");
-        fail_to_start(uabi::ExitKind::NotExecutable, failure.message[0] ? failure.message : "argument list too long");
+        // A missing dynamic linker is "not found" (127), as execve's ENOENT makes it for a shell.
+        fail_to_start(failure.not_found ? uabi::ExitKind::NotFound : uabi::ExitKind::NotExecutable,
+            failure.message[0] ? failure.message : "argument list too long");
     }
     log_step("stack built");
     report_phase(uabi::BootPhase::ProgramLoaded);

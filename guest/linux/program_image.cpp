@@ -49,9 +49,26 @@ bool parse_shebang(char* line, size_t length, Shebang& out)
     return true;
 }
 
-// The image execve will start: follows `#!` interpreters, checks the ELF. ENOEXEC for what
-// is neither.
+// The dynamic linker a PT_INTERP names must be there before execve drops the old image:
+// ENOENT if it is missing (as Linux), EACCES if it cannot be executed, ENOEXEC for a bad path.
+lib::ErrorOr<void> check_interpreter(const ProgramFile& file, const ElfImage& image)
+{
+    char path[PATH_LENGTH_MAX];
+    if (image.interpreter_length < 2 || image.interpreter_length > sizeof(path))
+        return ENOEXEC;
+    size_t got = TRY(file.vnode->read(image.interpreter_offset, path, image.interpreter_length));
+    if (got != image.interpreter_length || path[got - 1] != 0)
+        return ENOEXEC;
+    auto interpreter = open_program(path);
+    if (interpreter.is_error())
+        return interpreter.error() == EISDIR ? EACCES : lib::Error(interpreter.error());
+    return {};
+}
+
 } // namespace
+
+// The image execve will start: follows `#!` interpreters, checks the ELF and that its
+// dynamic linker exists. ENOEXEC for what is neither ELF nor script.
 
 lib::ErrorOr<ProgramFile> resolve_image(const char* path, ImageArguments& arguments)
 {
@@ -91,6 +108,8 @@ lib::ErrorOr<ProgramFile> resolve_image(const char* path, ImageArguments& argume
         auto image = parse_elf(header, got, file.size, &reason);
         if (image.is_error())
             return ENOEXEC;
+        if (image.value().has_interpreter)
+            TRY(check_interpreter(file, image.value()));
         return file;
     }
 }

@@ -188,6 +188,13 @@ expect_status 127
 expect_unikit_error_line
 finish
 
+begin "dynamically linked program whose dynamic linker is missing -> 127 (as docker, chroot)"
+unikit run "$rootfs" -- /bin/missing-interpreter
+expect_status 127
+expect_unikit_error_line
+expect_stdout_empty
+finish
+
 begin "program outside ROOTFS is not found (host /usr/bin/env) -> 127"
 unikit run "$rootfs" -- /usr/bin/env
 expect_status 127

@@ -198,6 +198,14 @@ done
 # Broken executables for the CLI's 126 cases.
 printf 'this is a text file, not an ELF program\n' >"$root/bin/not-elf"
 head -c 100 "$root/bin/hello-glibc-static" >"$root/bin/truncated-elf"
+# A dynamically linked program whose dynamic linker (PT_INTERP) is not there: execve says
+# ENOENT, so a shell reports "not found" (127).
+interpreter=$(readelf -l "$root/bin/hello-glibc-dynamic" | sed -n 's/.*Requesting program interpreter: \(.*\)]/\1/p')
+missing_interpreter=$(dirname "$interpreter")/missing-$(basename "$interpreter" | cut -c 9-)
+[[ ${#missing_interpreter} -eq ${#interpreter} ]] || die "cannot make a same-length interpreter path from $interpreter"
+sed "s|$interpreter|$missing_interpreter|" "$root/bin/hello-glibc-dynamic" >"$root/bin/missing-interpreter"
+chmod 755 "$root/bin/missing-interpreter"
+cmp -s "$root/bin/hello-glibc-dynamic" "$root/bin/missing-interpreter" && die "missing-interpreter: PT_INTERP not changed"
 # A complete ELF whose e_phoff (offset 0x20, 8 bytes little-endian) points 1 GiB in,
 # far past the end of the file.
 cp "$root/bin/hello-glibc-static" "$root/bin/corrupt-elf"
