@@ -112,6 +112,7 @@ lib::ErrorOr<Process*> create_child_process(Memory* shared_memory)
     child->cwd = parent.cwd;
     memcpy(child->executable, parent.executable, sizeof(child->executable));
     child->umask = parent.umask;
+    child->nice = parent.nice;
     child->program_break_start = parent.program_break_start;
     child->program_break = parent.program_break;
     memcpy(child->signal_actions, parent.signal_actions, sizeof(child->signal_actions));

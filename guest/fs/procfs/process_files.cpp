@@ -287,11 +287,8 @@ lib::ErrorOr<void> generate_status(ProcFs&, linux::Process& process, TextBuffer&
         main ? main->pending_signals : 0, process.pending_signals);
     out.appendf("SigBlk:\t%016lx\nSigIgn:\t%016lx\nSigCgt:\t%016lx\n", main ? main->signal_mask : 0, signals_with_handler(process, true),
         signals_with_handler(process, false));
-    // Root's capabilities: permitted while any user id is 0, effective while the effective one is.
-    constexpr uint64_t ALL_CAPABILITIES = 0x1ffffffffff;
-    bool permitted = ids.uid == 0 || ids.euid == 0 || ids.suid == 0;
-    out.appendf("CapInh:\t0000000000000000\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t0000000000000000\n",
-        permitted ? ALL_CAPABILITIES : 0, ids.is_privileged() ? ALL_CAPABILITIES : 0, ALL_CAPABILITIES);
+    out.appendf("CapInh:\t%016lx\nCapPrm:\t%016lx\nCapEff:\t%016lx\nCapBnd:\t%016lx\nCapAmb:\t0000000000000000\n",
+        ids.inheritable, ids.permitted, ids.effective, linux::Credentials::ALL_CAPABILITIES);
     out.appendf("NoNewPrivs:\t%d\nSeccomp:\t0\n", process.control.no_new_privileges ? 1 : 0);
     out.append("Cpus_allowed:\t1\nCpus_allowed_list:\t0\nvoluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
     return {};

@@ -87,6 +87,19 @@ SyscallResult set_file_system_id(Ids ids, uint32_t id)
     return old;
 }
 
+// Runs `set` on the caller's user ids, then recomputes its capabilities if that succeeded.
+template<typename Set>
+SyscallResult set_user_ids(Set set)
+{
+    Process& process = current_process();
+    Credentials& c = process.credentials;
+    uint32_t old_uid = c.uid, old_euid = c.euid, old_suid = c.suid;
+    auto result = set(user_ids(c));
+    if (!result.is_error())
+        c.user_ids_changed(old_uid, old_euid, old_suid, process.control.keep_capabilities);
+    return result;
+}
+
 lib::ErrorOr<void> write_three(UserAddress real, UserAddress effective, UserAddress saved, uint32_t r, uint32_t e, uint32_t s)
 {
     TRY(write_user(real, r));
@@ -104,13 +117,16 @@ SyscallResult sys_getgid(SyscallArguments&) { return current_process().credentia
 SyscallResult sys_getegid(SyscallArguments&) { return current_process().credentials.egid; }
 
 // int setuid(uid_t uid);  int setgid(gid_t gid);
-SyscallResult sys_setuid(SyscallArguments& a) { return set_id(user_ids(current_process().credentials), id_argument(a[0])); }
+SyscallResult sys_setuid(SyscallArguments& a)
+{
+    return set_user_ids([&](Ids ids) { return set_id(ids, id_argument(a[0])); });
+}
 SyscallResult sys_setgid(SyscallArguments& a) { return set_id(group_ids(current_process().credentials), id_argument(a[0])); }
 
 // int setreuid(uid_t ruid, uid_t euid);  int setregid(gid_t rgid, gid_t egid);
 SyscallResult sys_setreuid(SyscallArguments& a)
 {
-    return set_real_effective(user_ids(current_process().credentials), id_argument(a[0]), id_argument(a[1]));
+    return set_user_ids([&](Ids ids) { return set_real_effective(ids, id_argument(a[0]), id_argument(a[1])); });
 }
 SyscallResult sys_setregid(SyscallArguments& a)
 {
@@ -120,7 +136,7 @@ SyscallResult sys_setregid(SyscallArguments& a)
 // int setresuid(uid_t ruid, uid_t euid, uid_t suid);  int setresgid(gid_t rgid, gid_t egid, gid_t sgid);
 SyscallResult sys_setresuid(SyscallArguments& a)
 {
-    return set_real_effective_saved(user_ids(current_process().credentials), id_argument(a[0]), id_argument(a[1]), id_argument(a[2]));
+    return set_user_ids([&](Ids ids) { return set_real_effective_saved(ids, id_argument(a[0]), id_argument(a[1]), id_argument(a[2])); });
 }
 SyscallResult sys_setresgid(SyscallArguments& a)
 {

@@ -74,6 +74,9 @@ void reset_process_state(Process& process, Thread& self, const ProgramFile& file
     }
     memcpy(process.executable, file.path, strlen(file.path) + 1);
     process.did_exec = true;
+    process.credentials.program_executed();
+    process.control.keep_capabilities = false;
+    process.control.dumpable = true;
     self.name[0] = 0;
     self.alternate_stack[0] = 0;
     self.alternate_stack[1] = SS_DISABLE;

@@ -2,7 +2,6 @@
 // and the process's flags that programs set and read back (Process::control). Most of them
 // change nothing the kernel does (no core dumps, no privileges to drop); they round-trip and
 // are inherited at fork, as on Linux.
-// FIXME: execve does not yet reset dumpable and keep-capabilities, as Linux does.
 #include <linux/process.h>
 #include <linux/signals.h>
 #include <linux/syscalls.h>

@@ -56,17 +56,6 @@ bool find_group(int group, int& session)
     return found;
 }
 
-// The caller for pid 0, else the process `pid` names; ESRCH if none.
-lib::ErrorOr<Process*> process_or_self(int pid)
-{
-    if (pid == 0)
-        return &current_process();
-    Process* process = find_process_of_task(pid);
-    if (!process)
-        return ESRCH;
-    return process;
-}
-
 } // namespace
 
 bool may_create_task(const Process& process)

@@ -4,6 +4,7 @@
 // unikit started, and its exit ends the VM.
 #pragma once
 
+#include <lib/errno_codes.h>
 #include <linux/credentials.h>
 #include <linux/fd_table.h>
 #include <linux/interval_timer.h>
@@ -92,6 +93,7 @@ struct Process {
     vfs::Location cwd; // set to / at boot
     char executable[PATH_LENGTH_MAX] {};
     uint32_t umask { 022 };
+    int nice { 0 }; // getpriority/setpriority, inherited at fork
     uint64_t program_break_start { 0 };
     uint64_t program_break { 0 };
     SignalAction signal_actions[SIGNAL_COUNT + 1] {};
@@ -154,6 +156,16 @@ inline Process* find_process_of_task(int id)
         return process;
     Thread* thread = find_thread(id);
     return thread ? thread->process : nullptr;
+}
+// The caller for pid 0, else the process `pid` names as above; ESRCH if none.
+inline lib::ErrorOr<Process*> process_or_self(int pid)
+{
+    if (pid == 0)
+        return &current_process();
+    Process* process = find_process_of_task(pid);
+    if (!process)
+        return ESRCH;
+    return process;
 }
 // Calls `visit` for every process, running or zombie.
 template<typename Visit>

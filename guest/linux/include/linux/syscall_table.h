@@ -135,8 +135,8 @@
     S(122, setfsuid, "d") \
     S(123, setfsgid, "d") \
     S(124, getsid, "d") \
-    U(125, capget) \
-    U(126, capset) \
+    S(125, capget, "pp") \
+    S(126, capset, "pp") \
     S(127, rt_sigpending, "pu") \
     S(128, rt_sigtimedwait, "pppu") \
     S(129, rt_sigqueueinfo, "ddp") \
@@ -150,8 +150,8 @@
     S(137, statfs, "sp") \
     S(138, fstatfs, "fp") \
     U(139, sysfs) \
-    U(140, getpriority) \
-    U(141, setpriority) \
+    S(140, getpriority, "dd") \
+    S(141, setpriority, "ddd") \
     U(142, sched_setparam) \
     S(143, sched_getparam, "dp") \
     U(144, sched_setscheduler) \
