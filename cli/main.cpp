@@ -1,5 +1,6 @@
-// The unikit command: `unikit run ...`, `--help`, `--version`.
+// The unikit command: `unikit run ...`, `unikit rootfs ...`, `--help`, `--version`.
 #include "cli/options.h"
+#include "cli/rootfs_builder.h"
 #include "cli/usage.h"
 #include "host/guest_platform.h"
 #include "host/vm_error.h"
@@ -75,6 +76,39 @@ static int run_command(std::span<const std::string> args, const timespec& start)
     }
 }
 
+static int rootfs_command(std::span<const std::string> args)
+{
+    cli::RootfsOptions options;
+    try {
+        options = cli::parse_rootfs_options(args);
+    } catch (const cli::UsageError& error) {
+        return usage_error(error.what(), "unikit rootfs --help");
+    }
+    if (options.help) {
+        fputs(cli::ROOTFS_USAGE, stdout);
+        return 0;
+    }
+    try {
+        char const* path = getenv("PATH");
+        cli::RootfsBuilder builder(options.output, cli::default_library_directories(), path ? path : cli::DEFAULT_PATH,
+            options.verbose ? stdout : nullptr);
+        for (auto const& program : options.programs)
+            builder.add_program(program);
+        for (auto const& tree : options.trees)
+            builder.add_tree(tree);
+        builder.add_base_directories();
+        builder.add_user_database();
+    } catch (const cli::RootfsError& error) {
+        fprintf(stderr, "unikit: rootfs: %s\n", error.what());
+        return EXIT_UNIKIT_FAILED;
+    }
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "unikit: rootfs: standard output: %s\n", strerror(errno));
+        return EXIT_UNIKIT_FAILED;
+    }
+    return 0;
+}
+
 int main(int argc, char** argv)
 {
     timespec start {};
@@ -94,6 +128,8 @@ int main(int argc, char** argv)
         }
         if (command == "run")
             return run_command(std::span<const std::string>(args).subspan(1), start);
+        if (command == "rootfs")
+            return rootfs_command(std::span<const std::string>(args).subspan(1));
         std::string message = command.starts_with("-") ? "unknown option '" + command + "'" : "unknown command '" + command + "'";
         return usage_error(message.c_str(), "unikit --help");
     } catch (const std::exception& error) {

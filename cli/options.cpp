@@ -1,4 +1,5 @@
-// Parsing `unikit run` options: sizes, -e, log levels, and where ROOTFS and PROGRAM begin.
+// Parsing `unikit run` options (sizes, -e, log levels, where ROOTFS and PROGRAM begin) and
+// `unikit rootfs` options.
 #include "cli/options.h"
 
 #include <ctype.h>
@@ -267,6 +268,70 @@ RunOptions parse_run_options(std::span<const std::string> args)
     if (index >= args.size())
         throw UsageError("missing PROGRAM");
     options.program.assign(args.begin() + static_cast<ptrdiff_t>(index), args.end());
+    return options;
+}
+
+RootfsOptions parse_rootfs_options(std::span<const std::string> args)
+{
+    RootfsOptions options;
+    std::optional<std::string> output;
+    for (size_t index = 0; index < args.size(); ++index) {
+        std::string const& argument = args[index];
+        if (argument.size() < 2 || argument[0] != '-' || argument == "--")
+            throw UsageError("unexpected argument '" + argument + "'");
+
+        // "--name=value" and "-oDIR" carry their value; otherwise it is the next argument.
+        std::string name = argument;
+        std::optional<std::string> attached;
+        if (argument.starts_with("--")) {
+            if (auto equals = argument.find('='); equals != std::string::npos) {
+                name = argument.substr(0, equals);
+                attached = argument.substr(equals + 1);
+            }
+        } else if (argument.size() > 2 && argument[1] == 'o') {
+            name = "-o";
+            attached = argument.substr(2);
+        }
+        auto value = [&]() -> std::string {
+            std::string text;
+            if (attached)
+                text = *attached;
+            else if (index + 1 < args.size())
+                text = args[++index];
+            else
+                throw UsageError("option '" + name + "' needs a value");
+            if (text.empty())
+                throw UsageError("option '" + name + "' needs a non-empty value");
+            return text;
+        };
+        auto flag = [&]() {
+            if (attached)
+                throw UsageError("option '" + name + "' takes no value");
+            return true;
+        };
+
+        if (name == "-h" || name == "--help") {
+            options.help = flag();
+            return options;
+        } else if (name == "--from-host") {
+            options.programs.push_back(value());
+        } else if (name == "--add") {
+            options.trees.push_back(value());
+        } else if (name == "-o" || name == "--output") {
+            if (output)
+                throw UsageError("option '" + name + "' given twice");
+            output = value();
+        } else if (name == "-v" || name == "--verbose") {
+            options.verbose = flag();
+        } else {
+            throw UsageError("unknown option '" + argument + "'");
+        }
+    }
+    if (!output)
+        throw UsageError("missing -o DIR");
+    if (options.programs.empty() && options.trees.empty())
+        throw UsageError("nothing to copy: give --from-host PROGRAM or --add PATH");
+    options.output = *output;
     return options;
 }
 

@@ -1,4 +1,5 @@
-// Parsing `unikit run` options: sizes, -e, log levels, and where ROOTFS and PROGRAM begin.
+// Parsing `unikit run` options (sizes, -e, log levels, where ROOTFS and PROGRAM begin) and
+// `unikit rootfs` options.
 #pragma once
 
 #include <abi/boot_info.h>
@@ -80,6 +81,18 @@ using EnvLookup = std::function<const char*(const char* name)>;
 // The guest environment: PATH and HOME=/, then each -e NAME=VALUE or NAME (the caller's value,
 // skipped if unset); a later NAME replaces an earlier one in place. Throws UsageError.
 std::vector<std::string> guest_environment(const std::vector<std::string>& env_options, const EnvLookup& lookup);
+
+struct RootfsOptions {
+    bool help = false;
+    bool verbose = false;
+    std::vector<std::string> programs; // --from-host, in order
+    std::vector<std::string> trees;    // --add, in order
+    std::string output;                // -o
+};
+
+// Parses the arguments after "rootfs": --from-host PROGRAM and --add PATH (repeatable), -o DIR
+// (required, once), -v, --help. Throws UsageError.
+RootfsOptions parse_rootfs_options(std::span<const std::string> args);
 
 inline constexpr const char* DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
