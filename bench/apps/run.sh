@@ -13,23 +13,15 @@
 # Not a test: timing never decides a pass.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
-bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-unikit="$build_dir/unikit"
-results="$bench_dir/results.md"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+bench_start apps "$@"
 runs=${APPS_RUNS:-3}
-[[ -x $unikit ]] || { echo "run.sh: $unikit not found (build first)" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "run.sh: GNU time (/usr/bin/time) missing: apt-get install time" >&2; exit 1; }
-rootfs=$(bash "$bench_dir/../../tests/rootfs/debian.sh") || { echo "run.sh: no Debian rootfs" >&2; exit 1; }
+rootfs=$(bash "$repo_dir/tests/rootfs/debian.sh") || { echo "run.sh: no Debian rootfs" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-apps.XXXXXX")
 # The SQL script is read by both sides from the rootfs itself (ROOTFS is read-only to unikit).
 sql_name=unikit-bench-insert.sql
-trap 'rm -rf "$work" "$rootfs/var/tmp/$sql_name" "$rootfs/tmp/bench.db"' EXIT
+cleanup_paths=("$rootfs/var/tmp/$sql_name" "$rootfs/tmp/bench.db")
 python3 -c '
 import sys
 print("create table t(id integer primary key, name text, value real);")
@@ -39,7 +31,7 @@ for i in range(100000):
 print("commit;")
 print("select count(*), sum(value) from t;")' >"$rootfs/var/tmp/$sql_name"
 
-native_prefix=("$(command -v chroot || echo /usr/sbin/chroot)" "$rootfs")
+native_chroot "$rootfs"
 unikit_prefix=("$unikit" run --timeout 600s "$rootfs" --)
 
 declare -A commands=(
@@ -52,8 +44,6 @@ print(s)'"
     [lua-loop]="/usr/bin/lua5.4 -e 'local s = 0 for i = 1, 20000000 do s = s + i % 7 end print(s)'"
 )
 order=(python-start python-start20 python-loop sqlite-insert lua-loop)
-
-median() { python3 -c 'import statistics, sys; v = [float(x) for x in sys.argv[1:]]; print("%.3f" % statistics.median(v) if v else "-")' "$@"; }
 
 # measure SIDE NAME: appends the run's wall seconds and peak RSS (KiB) to SIDE_seconds and
 # SIDE_rss, or records why it failed in failure_SIDE. Both sides must print the same.
@@ -86,15 +76,13 @@ for name in "${order[@]}"; do
             failure_unikit="output differs from the native run's"
         fi
     done
-    n=$(median "${native_seconds[@]}")
-    u=$(median "${unikit_seconds[@]}")
-    nr=$(median "${native_rss[@]}")
-    ur=$(median "${unikit_rss[@]}")
+    n=$(median 1 %.3f "${native_seconds[@]}")
+    u=$(median 1 %.3f "${unikit_seconds[@]}")
+    nr=$(median 1024 "%.1f MiB" "${native_rss[@]}")
+    ur=$(median 1024 "%.1f MiB" "${unikit_rss[@]}")
     [[ -n $failure_native ]] && { n=fails; notes+=("native $name: $failure_native"); }
     [[ -n $failure_unikit ]] && { u=fails; notes+=("unikit $name: $failure_unikit"); }
-    r=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2fx" % (float(a) / float(b)) if "fails" not in (a, b) and float(b) > 0 else "-")' "$u" "$n")
-    mib() { [[ $1 == - ]] && echo - || python3 -c 'import sys; print("%.1f MiB" % (float(sys.argv[1]) / 1024))' "$1"; }
-    line="| $name | $n | $u | $r | $(mib "$nr") | $(mib "$ur") |"
+    line="| $name | $n | $u | $(ratio "$u" "$n") | $nr | $ur |"
     echo "$line"
     table+=$'\n'"$line"
 done
@@ -109,9 +97,8 @@ done
     echo "as root) and under \`unikit run\` in the same invocation; wall time of the whole command,"
     echo "median of $runs runs. Produced by \`bench/apps/run.sh\`."
     echo
-    echo "* date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "* commit: $(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "* host: $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_machine
+    echo "* native: $native_note"
     echo
     echo "$table"
     echo
@@ -127,10 +114,4 @@ done
         echo
         printf -- '* %s\n' "${notes[@]}"
     fi
-    # The analysis below the table is written by hand: keep it across runs.
-    if [[ -f $results ]]; then
-        sed -n '/^## Where the time goes/,$p' "$results" | sed '1s/^/\n/'
-    fi
-} >"$results.new"
-mv "$results.new" "$results"
-echo "run.sh: wrote $results" >&2
+} | bench_write_results

@@ -15,25 +15,15 @@
 # Environment: FILEIO_RUNS (default 5) runs per workload and side.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
-bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo_dir=$(cd "$bench_dir/../.." && pwd)
-unikit="$build_dir/unikit"
-results="$bench_dir/results.md"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+bench_start fileio "$@"
 runs=${FILEIO_RUNS:-5}
 
 for tool in gcc python3; do
     command -v "$tool" >/dev/null || { echo "run.sh: $tool not found" >&2; exit 1; }
 done
-[[ -x $unikit ]] || { echo "run.sh: $unikit not found (build first)" >&2; exit 1; }
 bash "$repo_dir/tests/rootfs/build.sh" "$build_dir/test-rootfs" || exit 1
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-fileio.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
 echo "run.sh: preparing $rootfs (100 MiB file, 10,000-file tree)" >&2
 cp -a "$build_dir/test-rootfs" "$rootfs"
@@ -51,14 +41,7 @@ for d in range(100):
 EOF
 big_mib=100
 
-chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
-if [[ $EUID -eq 0 ]]; then
-    native_prefix=("$chroot_bin" "$rootfs")
-    native_note="chroot as root"
-else
-    native_prefix=("$(command -v unshare)" --map-root-user "$chroot_bin" "$rootfs")
-    native_note="chroot inside unshare --map-root-user (includes unshare's cost)"
-fi
+native_chroot "$rootfs"
 guest_env=(env -i PATH=/bin HOME=/)
 
 can_drop_caches=false
@@ -195,9 +178,7 @@ command as seen from outside (includes process start, and for unikit the VM's bo
 "inner" is the workload alone, timed by \`fileio_bench\` inside the guest with
 CLOCK_MONOTONIC. Ratios are unikit / native.
 
-* date: $(date -u '+%Y-%m-%d %H:%M UTC')
-* commit: $(git -C "$repo_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$repo_dir" diff --quiet HEAD 2>/dev/null || echo " (with uncommitted changes)")
-* host: $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+$(bench_machine)
 * native: $native_note
 * page cache: $($can_drop_caches && echo "cold runs drop it (echo 3 > /proc/sys/vm/drop_caches) before every run" || echo "cannot be dropped here: warm only")
 * data: /data/big.bin = 100 MiB of random bytes; /data/tree10k = 10,000 files of ~12 bytes in 100 directories (2 levels); create-tmp writes 10,000 files of 100 bytes

@@ -11,22 +11,13 @@
 # with its exit status and first line of stderr instead of a time. Not a test.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
-bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-unikit="$build_dir/unikit"
-results="$bench_dir/results.md"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+bench_start process "$@"
 runs=${PROCESS_RUNS:-3}
 busybox=/bin/busybox
-[[ -x $unikit ]] || { echo "run.sh: $unikit not found (build first)" >&2; exit 1; }
 [[ -x $busybox ]] && ! readelf -l "$busybox" | grep -q 'Requesting program interpreter' ||
     { echo "run.sh: $busybox missing or not static (install busybox-static)" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-process.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 rootfs="$work/rootfs"
 mkdir -p "$rootfs"/{bin,tmp,dev,proc}
 gcc -static -O2 -o "$rootfs/bin/process_bench" "$bench_dir/process_bench.c" || exit 1
@@ -34,19 +25,10 @@ cp "$busybox" "$rootfs/bin/busybox"
 ln -s busybox "$rootfs/bin/sh"
 ln -s busybox "$rootfs/bin/true"
 
-chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
-if [[ $EUID -eq 0 ]]; then
-    native_prefix=("$chroot_bin" "$rootfs")
-    native_note="chroot as root"
-else
-    native_prefix=("$(command -v unshare)" --map-root-user "$chroot_bin" "$rootfs")
-    native_note="chroot inside unshare --map-root-user"
-fi
+native_chroot "$rootfs"
 unikit_prefix=("$unikit" run --timeout 600s "$rootfs" --)
 
 operations=("fork 2000" "exec 500" "vfork 500" "shell 1000")
-
-median() { python3 -c 'import statistics, sys; v = [float(x) for x in sys.argv[1:]]; print("%.1f" % (statistics.median(v) / 1000) if v else "-")' "$@"; }
 
 # measure SIDE OP COUNT: appends the run's ns_per_op to the array named SIDE, or records why
 # it failed in failure_SIDE.
@@ -73,11 +55,11 @@ for operation in "${operations[@]}"; do
         measure native "$op" "$count"
         measure unikit "$op" "$count"
     done
-    n=$(median "${native_values[@]}")
-    u=$(median "${unikit_values[@]}")
+    n=$(median 1000 %.1f "${native_values[@]}")
+    u=$(median 1000 %.1f "${unikit_values[@]}")
     [[ $n == - ]] && n="fails"
     [[ $u == - ]] && u="fails"
-    r=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("%.2fx" % (float(a) / float(b)) if "fails" not in (a, b) else "-")' "$u" "$n")
+    r=$(ratio "$u" "$n")
     [[ -n $failure_native ]] && notes+=("native $op: $failure_native")
     [[ -n $failure_unikit ]] && notes+=("unikit $op: $failure_unikit")
     line="| $op | $count | $n | $u | $r |"
@@ -94,9 +76,7 @@ done
     echo "Per-operation times of \`bench/process/process_bench.c\` (glibc static), natively and under"
     echo "\`unikit run\` in the same invocation; median of $runs runs. Produced by \`bench/process/run.sh\`."
     echo
-    echo "* date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "* commit: $(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "* host: $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_machine
     echo "* native: $native_note"
     echo
     echo "$table"
@@ -111,10 +91,4 @@ done
         echo
         printf -- '* %s\n' "${notes[@]}"
     fi
-    # The analysis below the table is written by hand: keep it across runs.
-    if [[ -f $results ]]; then
-        sed -n '/^## Where the time goes/,$p' "$results" | sed '1s/^/\n/'
-    fi
-} >"$results.new"
-mv "$results.new" "$results"
-echo "run.sh: wrote $results" >&2
+} | bench_write_results

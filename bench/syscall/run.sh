@@ -8,34 +8,17 @@
 # trapped per operation, and writes bench/syscall/results.md. Not a test.
 set -uo pipefail
 
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
-bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-unikit="$build_dir/unikit"
-results="$bench_dir/results.md"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+bench_start syscall "$@"
 runs=${SYSCALL_RUNS:-3}
-[[ -x $unikit ]] || { echo "run.sh: $unikit not found (build first)" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-syscall.XXXXXX")
-trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/rootfs/bin"
 gcc -static -O2 -o "$work/rootfs/bin/syscall_bench" "$bench_dir/syscall_bench.c" -lpthread || exit 1
 
-chroot_bin=$(command -v chroot || echo /usr/sbin/chroot)
-if [[ $EUID -eq 0 ]]; then
-    native_prefix=("$chroot_bin" "$work/rootfs")
-    native_note="chroot as root"
-else
-    native_prefix=("$(command -v unshare)" --map-root-user "$chroot_bin" "$work/rootfs")
-    native_note="chroot inside unshare --map-root-user"
-fi
+native_chroot "$work/rootfs"
 
 operations=("getppid 100000" "clock_gettime 1000000" "futex 10000" "thread 1000" "mmap64 5")
 
-median() { python3 -c 'import statistics, sys; v = [float(x) for x in sys.argv[1:]]; print("%.1f" % statistics.median(v) if v else "-")' "$@"; }
 
 table="| operation | count | native ns/op | unikit ns/op | unikit / native | trapped syscalls per op |
 |---|---|---|---|---|---|"
@@ -50,9 +33,9 @@ for operation in "${operations[@]}"; do
         [[ -n $value ]] && guest+=("$value")
         traps=$(grep -o 'program syscalls trapped: *[0-9]*' "$work/err" | grep -o '[0-9]*$')
     done
-    n=$(median "${native[@]}")
-    g=$(median "${guest[@]}")
-    r=$(python3 -c 'import sys; a, b = sys.argv[1:]; print("-" if "-" in (a, b) else "%.2fx" % (float(a) / float(b)))' "$g" "$n")
+    n=$(median 1 %.1f "${native[@]}")
+    g=$(median 1 %.1f "${guest[@]}")
+    r=$(ratio "$g" "$n")
     per_op=$(python3 -c 'import sys; print("%.2f" % (int(sys.argv[1]) / int(sys.argv[2])) if sys.argv[1] else "-")' "${traps:-}" "$count")
     line="| $op | $count | $n | $g | $r | $per_op |"
     echo "$line"
@@ -65,19 +48,11 @@ done
     echo "Per-operation times of \`bench/syscall/syscall_bench.c\` (glibc static), natively and under"
     echo "\`unikit run\` in the same invocation; median of $runs runs. Produced by \`bench/syscall/run.sh\`."
     echo
-    echo "* date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-    echo "* commit: $(git -C "$bench_dir" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-    echo "* host: $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench_machine
     echo "* native: $native_note"
     echo
     echo "$table"
     echo
     echo "Trapped syscalls per op: \`unikit run --stats\` \"program syscalls trapped\" divided by the"
     echo "count (it includes the ~17 calls of program start-up)."
-    # The analysis below the table is written by hand: keep it across runs.
-    if [[ -f $results ]]; then
-        sed -n '/^## Where the time goes/,$p' "$results" | sed '1s/^/\n/'
-    fi
-} >"$results.new"
-mv "$results.new" "$results"
-echo "run.sh: wrote $results" >&2
+} | bench_write_results

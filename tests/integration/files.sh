@@ -35,19 +35,6 @@ finish() {
     report_case "$work" 8
 }
 
-# unikit ARGS...: runs unikit (stdin /dev/null), stdout and stderr to $out and $err,
-# exit status in $status. Does nothing for a filtered-out case.
-unikit() {
-    : >"$out"
-    : >"$err"
-    $active || return 0
-    { timeout --kill-after=5 "$timeout_seconds" "$unikit" "$@" </dev/null >"$out" 2>"$err"; } 2>>"$err"
-    status=$?
-    if ((status == 124)); then
-        problem "unikit timed out after ${timeout_seconds}s"
-    fi
-}
-
 # fsops [UNIKIT_OPTIONS...] -- OPS...: runs tests/programs/fsops.c in the guest.
 fsops_flavour=glibc-static
 fsops() {

@@ -36,6 +36,34 @@ active=true
 # A regular expression: only the cases whose name matches run (empty: all of them).
 case_filter=""
 
+# unikit ARGS...: runs unikit with stdin from $stdin_source (default /dev/null), stdout and
+# stderr to $out and $err, exit status in $status. Does nothing for a filtered-out case.
+stdin_source=/dev/null
+unikit() {
+    : >"$out"
+    : >"$err"
+    $active || return 0
+    { timeout --kill-after=5 "$timeout_seconds" "$unikit" "$@" <"$stdin_source" >"$out" 2>"$err"; } 2>>"$err"
+    status=$?
+    if ((status == 124)); then
+        problem "unikit timed out after ${timeout_seconds}s"
+    fi
+}
+
+# The stderr of unikit's own failures: exactly one newline-terminated line, `unikit: ...`.
+expect_unikit_error_line() {
+    local lines
+    lines=$(tr -cd '\n' <"$err" | wc -c)
+    if [[ ! -s $err ]]; then
+        problem "stderr is empty, expected one 'unikit: ' line"
+    elif ((lines != 1)) || [[ $(tail -c 1 "$err" | od -An -c | tr -d ' ') != '\n' ]]; then
+        problem "stderr is not exactly one line ($lines newlines, $(stat -c %s "$err") bytes)"
+    fi
+    if [[ -s $err && $(head -c 8 "$err") != "unikit: " ]]; then
+        problem "stderr does not start with 'unikit: '"
+    fi
+}
+
 begin() {
     case_name=$1
     problems=()

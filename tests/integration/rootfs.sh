@@ -37,29 +37,6 @@ finish() {
     report_case "$work" 6
 }
 
-# unikit ARGS...: stdout and stderr to $out and $err, exit status in $status.
-unikit() {
-    { timeout --kill-after=5 "$timeout_seconds" "$unikit" "$@" </dev/null >"$out" 2>"$err"; } 2>>"$err"
-    status=$?
-    if ((status == 124)); then
-        problem "unikit timed out after ${timeout_seconds}s"
-    fi
-}
-
-# The stderr of unikit's own failures: exactly one newline-terminated line, `unikit: ...`.
-expect_unikit_error_line() {
-    local lines
-    lines=$(tr -cd '\n' <"$err" | wc -c)
-    if [[ ! -s $err ]]; then
-        problem "stderr is empty, expected one 'unikit: ' line"
-    elif ((lines != 1)) || [[ $(tail -c 1 "$err" | od -An -c | tr -d ' ') != '\n' ]]; then
-        problem "stderr is not exactly one line ($lines newlines, $(stat -c %s "$err") bytes)"
-    fi
-    if [[ -s $err && $(head -c 8 "$err") != "unikit: " ]]; then
-        problem "stderr does not start with 'unikit: '"
-    fi
-}
-
 expect_stderr_line() {
     [[ $(cat "$err") == "$1" ]] || problem "stderr is '$(head -c 200 "$err")', expected '$1'"
 }
