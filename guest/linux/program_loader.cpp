@@ -1,15 +1,18 @@
 // Program lookup and ELF loading (see linux/program_loader.h).
 #include <abi/boot_info.h>
+#include <hv/hypercall.h>
 #include <kernel/format.h>
 #include <kernel/layout.h>
 #include <lib/errno_codes.h>
 #include <linux/elf.h>
+#include <linux/file_mapping.h>
 #include <linux/file_syscalls.h>
 #include <linux/program_loader.h>
 #include <platform/platform.h>
 
 extern "C" size_t strlen(const char*);
 extern "C" void* memcpy(void*, const void*, size_t);
+extern "C" void* memset(void*, int, size_t);
 
 namespace linux {
 
@@ -104,20 +107,44 @@ lib::ErrorOr<ProgramFile> find_program(const char* program, const char* search_p
 
 namespace {
 
-// Maps `image`'s segments from `file` at `bias`, with their final permissions.
+// The bytes [va, va+length) of one page read as zero from now on: a private copy of the page.
+lib::ErrorOr<void> zero_in_page(mm::AddressSpace& space, uint64_t va, uint64_t length)
+{
+    uint64_t physical = TRY(space.backed_physical(va, true));
+    // SAFETY: [va, va+length) lies in one page, whose frame is this space's own now.
+    memset(hv::physical(physical), 0, length);
+    return {};
+}
+
+// Maps `image`'s segments from `file` at `bias`, with their final permissions, as Linux's
+// loader mmaps each PT_LOAD: the file part of a segment is a region of the file, whose pages come
+// on first touch (shared from the page cache where the file allows it); the rest of its last
+// page reads as zero (a private copy), and the pages past it are anonymous (bss).
 lib::ErrorOr<void> map_segments(const ProgramFile& file, const ElfImage& image, uint64_t bias, mm::AddressSpace& space)
 {
+    FileMappingHold mapping(TRY(FileMapping::create(file.vnode, file.path)));
     for (size_t i = 0; i < image.segment_count; ++i) {
         const ElfSegment& segment = image.segments[i];
         uint64_t start = segment.virtual_address + bias;
-        TRY(map_missing(space, page_round_down(start), page_round_up(start + segment.memory_size)));
-        // The file part is written at once: back it now, in as few runs of frames as
-        // possible, so that it is read in large pieces rather than a block per fault.
-        uint64_t file_start = page_round_down(start);
-        (void)space.populate(file_start, page_round_up(start + segment.file_size) - file_start);
-        size_t got = TRY(read_into_pages(space, *file.vnode, start, segment.file_size, segment.file_offset));
-        if (got != segment.file_size)
-            return EIO; // parse_elf checked the segment lies within the file: it shrank
+        uint64_t first = page_round_down(start);
+        uint64_t file_end = start + segment.file_size;
+        if (segment.file_size) {
+            uint64_t from = first;
+            if (space.find(first)) {
+                // The previous segment's last page is this one's first: its bytes are copied in.
+                uint64_t in_page = (file_end < first + kernel::PAGE_SIZE ? file_end : first + kernel::PAGE_SIZE) - start;
+                size_t got = TRY(read_into_pages(space, *file.vnode, start, in_page, segment.file_offset));
+                if (got != in_page)
+                    return EIO; // parse_elf checked the segment lies within the file: it shrank
+                from = first + kernel::PAGE_SIZE;
+            }
+            uint64_t to = page_round_up(file_end);
+            if (to > from)
+                TRY(space.map_file(from, to - from, segment.protection, 0, *mapping, page_round_down(segment.file_offset) + (from - first)));
+            if (segment.memory_size > segment.file_size && (file_end & (kernel::PAGE_SIZE - 1)))
+                TRY(zero_in_page(space, file_end, page_round_up(file_end) - file_end));
+        }
+        TRY(map_missing(space, first, page_round_up(start + segment.memory_size)));
     }
     // Final permissions; a page two segments share gets both.
     for (size_t i = 0; i < image.segment_count; ++i) {
@@ -131,14 +158,6 @@ lib::ErrorOr<void> map_segments(const ProgramFile& file, const ElfImage& image, 
             if (previous_end > start)
                 TRY(space.protect(start, kernel::PAGE_SIZE, segment.protection | previous.protection));
         }
-    }
-    // The file-backed pages are in guest RAM already: map them now, in one go per segment.
-    for (size_t i = 0; i < image.segment_count; ++i) {
-        const ElfSegment& segment = image.segments[i];
-        uint64_t start = page_round_down(segment.virtual_address + bias);
-        uint64_t end = page_round_up(segment.virtual_address + bias + segment.file_size);
-        if (end > start)
-            platform::prefault(start, end - start, segment.protection & platform::ProtWrite);
     }
     return {};
 }

@@ -37,8 +37,11 @@ AddressSpace::~AddressSpace()
 
 void AddressSpace::release_all()
 {
-    for (size_t i = 0; i < m_count; ++i)
+    for (size_t i = 0; i < m_count; ++i) {
         release_range(m_regions[i].start, m_regions[i].end);
+        if (m_regions[i].file)
+            m_regions[i].file->release();
+    }
     m_count = 0;
     m_last_fault_end = 0;
     m_fault_block = FAULT_BLOCK;
@@ -171,11 +174,15 @@ lib::ErrorOr<void> AddressSpace::insert(size_t index, const Region& region)
     memmove(&m_regions[index + 1], &m_regions[index], (m_count - index) * sizeof(Region));
     m_regions[index] = region;
     ++m_count;
+    if (region.file)
+        region.file->retain();
     return {};
 }
 
 void AddressSpace::erase(size_t index)
 {
+    if (m_regions[index].file)
+        m_regions[index].file->release();
     memmove(&m_regions[index], &m_regions[index + 1], (m_count - index - 1) * sizeof(Region));
     --m_count;
 }
@@ -201,6 +208,7 @@ lib::ErrorOr<void> AddressSpace::split_at(uint64_t va)
     if (index == m_count || m_regions[index].start >= va)
         return {};
     Region upper = m_regions[index];
+    upper.file_offset = upper.offset_of(va);
     upper.start = va;
     TRY(insert(index + 1, upper));
     m_regions[index].end = va;
@@ -214,6 +222,17 @@ lib::ErrorOr<void> AddressSpace::map_anonymous(uint64_t start, uint64_t length, 
     size_t index = lower_bound(start);
     TRY(insert(index, Region { start, start + length, protection, flags }));
     merge_around(index);
+    return {};
+}
+
+lib::ErrorOr<void> AddressSpace::map_file(uint64_t start, uint64_t length, int protection, uint32_t flags, MappedFile& file, uint64_t offset)
+{
+    if (!page_aligned(start) || !page_aligned(length) || !page_aligned(offset) || !is_free(start, length) || offset + length < offset)
+        return EINVAL;
+    Region region { start, start + length, protection, flags | RegionFile };
+    region.file = &file;
+    region.file_offset = offset;
+    TRY(insert(lower_bound(start), region));
     return {};
 }
 

@@ -110,8 +110,10 @@ const uint8_t* PageCache::find(const void* owner, uint64_t index)
     return entry->page;
 }
 
-uint8_t* PageCache::insert(const void* owner, uint64_t index)
+uint8_t* PageCache::insert(const void* owner, uint64_t index, bool* fresh)
 {
+    if (fresh)
+        *fresh = false;
     if (!m_capacity || !owner)
         return nullptr;
     if (Entry* existing = lookup(owner, index))
@@ -127,6 +129,8 @@ uint8_t* PageCache::insert(const void* owner, uint64_t index)
     m_entries[slot] = { owner, index, page, NONE, NONE };
     push_newest(static_cast<uint32_t>(slot));
     ++m_count;
+    if (fresh)
+        *fresh = true;
     return page;
 }
 

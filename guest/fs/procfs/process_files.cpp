@@ -228,8 +228,9 @@ lib::ErrorOr<void> generate_comm(ProcFs&, linux::Process& process, TextBuffer& o
     return {};
 }
 
-// One line per region, unmerged: "start-end perms offset dev inode", and [heap] or [stack]
-// at column 74 as Linux pads them. FIXME: file names once regions know their files.
+// One line per region, unmerged: "start-end perms offset dev inode", and the mapped file's path
+// (as the guest named it when mapping it), [heap], [stack], [vdso] or [vvar] at column 74 as
+// Linux pads them.
 lib::ErrorOr<void> generate_maps(ProcFs&, linux::Process& process, TextBuffer& out)
 {
     const mm::AddressSpace* space = process.address_space();
@@ -238,14 +239,24 @@ lib::ErrorOr<void> generate_maps(ProcFs&, linux::Process& process, TextBuffer& o
     for (size_t i = 0; i < space->region_count(); ++i) {
         const mm::Region& region = space->region(i);
         size_t line_start = out.length();
-        out.appendf("%08lx-%08lx %c%c%cp %08lx 00:00 0 ", region.start, region.end,
+        // As Linux: the file's offset, device (major:minor as Linux's MAJOR/MINOR split a dev_t)
+        // and inode, then its path, padded to a column.
+        const mm::MappedFile* file = region.file;
+        uint64_t device = file ? file->device() : 0;
+        uint64_t major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfffull);
+        uint64_t minor = (device & 0xff) | ((device >> 12) & ~0xffull);
+        bool shared = file && (region.flags & mm::RegionShared);
+        out.appendf("%08lx-%08lx %c%c%c%c %08lx %02lx:%02lx %lu ", region.start, region.end,
             (region.protection & platform::ProtRead) ? 'r' : '-', (region.protection & platform::ProtWrite) ? 'w' : '-',
-            (region.protection & platform::ProtExec) ? 'x' : '-', uint64_t(0));
+            (region.protection & platform::ProtExec) ? 'x' : '-', shared ? 's' : 'p', file ? region.file_offset : 0, major, minor,
+            file ? file->inode() : 0);
         const char* name = is_heap(process, region) ? "[heap]" : is_stack(region) ? "[stack]" : nullptr;
         if (region.start == vdso::vvar_address())
             name = "[vvar]";
         else if (region.start == vdso::vdso_address())
             name = "[vdso]";
+        else if (file)
+            name = file->path();
         if (name) {
             constexpr size_t PAD_TO = 25 + sizeof(void*) * 6 - 1;
             while (!out.failed() && out.length() - line_start < PAD_TO)

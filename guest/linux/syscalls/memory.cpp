@@ -1,5 +1,6 @@
 // brk, mmap, munmap, mprotect, mremap, madvise, mincore, msync, mlock family.
 #include <kernel/layout.h>
+#include <linux/file_mapping.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
 #include <linux/shared_file_mappings.h>
@@ -28,16 +29,6 @@ constexpr uint64_t MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
 constexpr uint64_t MCL_CURRENT = 1, MCL_FUTURE = 2, MCL_ONFAULT = 4;
 
 mm::AddressSpace& space() { return *current_process().address_space(); }
-
-// Fills a fresh mapping with file contents; the rest of the last page stays zero.
-lib::ErrorOr<void> fill_from_file(mm::AddressSpace& space, vfs::Vnode& vnode, uint64_t start, uint64_t length, uint64_t offset)
-{
-    auto attributes = TRY(vnode.attributes());
-    uint64_t size = static_cast<uint64_t>(attributes.size);
-    uint64_t available = size > offset ? size - offset : 0;
-    TRY(read_into_pages(space, vnode, start, length < available ? length : available, offset));
-    return {};
-}
 
 bool is_user_pages(uint64_t start, uint64_t length)
 {
@@ -100,15 +91,19 @@ SyscallResult sys_mmap(SyscallArguments& a)
     if (!file) {
         TRY(space.map_anonymous(start, length, static_cast<int>(protection), region_flags));
     } else {
-        TRY(space.map_anonymous(start, length, platform::ProtRead | platform::ProtWrite, region_flags | mm::RegionFile));
-        auto filled = fill_from_file(space, file->vnode(), start, length, offset);
-        if (!filled.is_error() && type != MAP_PRIVATE)
-            filled = add_shared_file_mapping(start, length, file, offset);
-        if (!filled.is_error())
-            filled = space.protect(start, length, static_cast<int>(protection));
-        if (filled.is_error()) {
-            (void)space.unmap(start, length);
-            return lib::Error(filled.error());
+        // Private: pages come on first touch, shared from the page cache where the file allows
+        // (read-only ROOTFS files), copied otherwise. Shared: copies, all read now, written back
+        // by msync and munmap.
+        FileMappingHold mapping(TRY(FileMapping::create(file->vnode_ptr(), file->path())));
+        TRY(space.map_file(start, length, static_cast<int>(protection), region_flags, *mapping, offset));
+        if (type != MAP_PRIVATE) {
+            auto filled = space.populate(start, length);
+            if (!filled.is_error())
+                filled = add_shared_file_mapping(start, length, file, offset);
+            if (filled.is_error()) {
+                (void)space.unmap(start, length);
+                return lib::Error(filled.error());
+            }
         }
     }
     if (flags & (MAP_POPULATE | MAP_LOCKED)) {

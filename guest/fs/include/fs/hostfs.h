@@ -66,6 +66,7 @@ public:
     lib::ErrorOr<void> rename(lib::StringView name, Vnode& new_directory, lib::StringView new_name, uint32_t flags) override;
 
     lib::ErrorOr<size_t> read(uint64_t offset, void* buffer, size_t length) override;
+    lib::ErrorOr<const uint8_t*> shareable_page(uint64_t index) override;
     lib::ErrorOr<size_t> write(uint64_t offset, const void* buffer, size_t length) override;
     lib::ErrorOr<void> set_attributes(const vfs::AttributeChange&) override;
     lib::ErrorOr<size_t> read_link(char* buffer, size_t size) override;

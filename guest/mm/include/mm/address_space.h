@@ -9,6 +9,11 @@
 // writable on the machine; the first write to it faults, and the fault gives the page a copy
 // of its own (copy-on-write). Shared regions (MAP_SHARED) keep their frames writable in every
 // space that holds them.
+//
+// A file region (map_file) gets its pages from a MappedFile on first touch. A private read-only
+// one maps the frames the file lends (the page cache's) instead of copying them: the lender holds a
+// reference of its own, so such a frame counts as shared and is copied on the first write,
+// like a page after fork; when the lender drops it (cache eviction), the mapping holds it alone.
 #pragma once
 
 #include <lib/error_or.h>
@@ -39,10 +44,35 @@ protected:
     ~PageMapper() = default;
 };
 
+// A file mapped into address spaces, as mm sees it: opaque (the kernel's file layer implements
+// it), reference counted (each region naming it holds one), and the source of its pages.
+class MappedFile {
+public:
+    static constexpr uint64_t NO_FRAME = ~0ull;
+
+    virtual void retain() = 0;
+    virtual void release() = 0;
+    // The frame holding the file's page at `offset` (page aligned) for a private mapping to map
+    // read-only, with one more reference (FrameAllocator::share) that the caller owns; NO_FRAME
+    // when this page is not to be shared (the file may change, or the page lies past its end):
+    // then the caller copies it with read_frames.
+    virtual lib::ErrorOr<uint64_t> share_frame(uint64_t offset) = 0;
+    // Fills the `length` bytes of the contiguous frames at `physical` with the file from
+    // `offset` on; what lies past the end of the file reads as zero.
+    virtual lib::ErrorOr<void> read_frames(uint64_t physical, uint64_t offset, uint64_t length) = 0;
+    // What /proc/PID/maps shows of it.
+    virtual uint64_t device() const = 0;
+    virtual uint64_t inode() const = 0;
+    virtual const char* path() const = 0;
+
+protected:
+    ~MappedFile() = default;
+};
+
 enum RegionFlags : uint32_t {
     RegionShared = 1,    // MAP_SHARED: MADV_DONTNEED keeps the contents
     RegionGrowsDown = 2, // MAP_GROWSDOWN: a fault just below extends it
-    RegionFile = 4,      // filled from a file when made; never merged with a neighbour
+    RegionFile = 4,      // a file's pages (or the vDSO's frames); never merged with a neighbour
 };
 
 struct Region {
@@ -50,7 +80,12 @@ struct Region {
     uint64_t end;
     int protection;
     uint32_t flags;
+    // The file whose pages back the region (file regions only), and the offset in it of
+    // `start`. The region's reference to it is taken and dropped by the AddressSpace.
+    MappedFile* file { nullptr };
+    uint64_t file_offset { 0 };
     uint64_t size() const { return end - start; }
+    uint64_t offset_of(uint64_t va) const { return file_offset + (va - start); }
 };
 
 enum class Access { Read, Write, Execute };
@@ -88,6 +123,10 @@ public:
 
     // Reserves [start, start+length), which must be free; frames come on first touch.
     lib::ErrorOr<void> map_anonymous(uint64_t start, uint64_t length, int protection, uint32_t flags = 0);
+    // Reserves [start, start+length) for `file` from `offset` (page aligned): each page comes
+    // from the file on first touch (private regions share the frames it lends, shared ones get
+    // copies), and again after discard().
+    lib::ErrorOr<void> map_file(uint64_t start, uint64_t length, int protection, uint32_t flags, MappedFile& file, uint64_t offset);
     // Maps frames someone else owns (the vDSO's) at [start, start+length), a shared region
     // holding one more reference to each: they stay the owner's when the space goes.
     lib::ErrorOr<void> map_frames(uint64_t start, uint64_t physical, uint64_t length, int protection);
@@ -98,8 +137,9 @@ public:
     lib::ErrorOr<void> unmap(uint64_t start, uint64_t length);
     // ENOMEM at the first unmapped page, the pages before it changed (as Linux).
     lib::ErrorOr<void> protect(uint64_t start, uint64_t length, int protection);
-    // MADV_DONTNEED: private anonymous pages in the range read as zero afterwards and their
-    // frames go back to the allocator. ENOMEM if part of the range is not mapped.
+    // MADV_DONTNEED: private pages in the range lose their frames; anonymous ones read as zero
+    // afterwards, those of a file region as the file again. ENOMEM if part of the range is not
+    // mapped.
     lib::ErrorOr<void> discard(uint64_t start, uint64_t length);
     // mremap: resizes the mapping at [old_start, old_start+old_length), which must lie in one
     // region, in place or (may_move) elsewhere; `fixed` moves it to `new_start` exactly,
@@ -156,6 +196,14 @@ private:
 
     // Gives the unbacked pages of [start, end) frames, mapped with `protection`.
     lib::ErrorOr<void> back_range(uint64_t start, uint64_t end, int protection);
+    // Gives the unbacked pages of [start, end), inside `region`, what they hold: zeros, or the
+    // file's pages for a file region.
+    lib::ErrorOr<void> back_pages(uint64_t start, uint64_t end, const Region& region);
+    // back_pages for a file region: the frames the file lends where the region is private and
+    // read-only (and the file lends them), copies filled from the file elsewhere.
+    lib::ErrorOr<void> back_from_file(uint64_t start, uint64_t end, const Region& region);
+    // Maps lent frames: the run [start, start+length) at `physical`, one reference each taken.
+    lib::ErrorOr<void> map_lent(uint64_t start, uint64_t physical, uint64_t length, const Region& region);
     // Returns the frames behind [start, end) to the allocator and forgets them; the
     // machine's mappings are left to the caller.
     void release_range(uint64_t start, uint64_t end);

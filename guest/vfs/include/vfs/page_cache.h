@@ -2,6 +2,11 @@
 // hypercall. Pages belong to an owner (a vnode) and are found by (owner, page index); the
 // least recently used go first when the cache is full. Only files that cannot change under
 // it are cached (ROOTFS, which is read-only; FIXME: invalidation for read-write volumes).
+//
+// Private mappings of those files map the cached pages themselves (Vnode::shareable_page): in
+// the kernel, pages come from guest frames (kernel/memory.cpp), each mapping takes a reference
+// to the frame, and eviction gives back only the cache's own reference (PageSource::free_pages
+// drops one), so a page evicted while mapped stays the mappings' until they let go of it.
 #pragma once
 
 #include <mm/heap.h>
@@ -20,8 +25,10 @@ public:
     // The cached page, or nullptr.
     const uint8_t* find(const void* owner, uint64_t index);
     // A page to fill for (owner, index), evicting the least recently used if the cache is
-    // full; nullptr when no page can be had. The caller fills all PAGE_SIZE bytes.
-    uint8_t* insert(const void* owner, uint64_t index);
+    // full; nullptr when no page can be had. The caller fills all PAGE_SIZE bytes of a new
+    // page (`*fresh` says whether it is; a page cached already is returned as it is, and must
+    // not be written: it may be mapped into programs).
+    uint8_t* insert(const void* owner, uint64_t index, bool* fresh = nullptr);
     // Drops every page of `owner` (when the vnode goes away).
     void forget(const void* owner);
 
@@ -30,6 +37,9 @@ public:
     // (and evicting it from) a cache smaller than it is many times slower than reading it
     // straight through (bench/fileio).
     bool worth_caching(uint64_t size) const { return size <= m_max_pages * PAGE_SIZE / 8; }
+    // Whether a file of `size` bytes should have its mapped pages shared from the cache. Only
+    // the pages a program touches come in, so bigger files qualify (python3 is 6.6 MB).
+    bool worth_mapping(uint64_t size) const { return size <= m_max_pages * PAGE_SIZE / 2; }
 
     size_t page_count() const { return m_count; }
     size_t hits() const { return m_hits; }

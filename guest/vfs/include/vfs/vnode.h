@@ -112,6 +112,10 @@ public:
     virtual lib::ErrorOr<size_t> read(uint64_t offset, void* buffer, size_t length);
     virtual lib::ErrorOr<size_t> write(uint64_t offset, const void* buffer, size_t length);
     virtual lib::ErrorOr<void> set_attributes(const AttributeChange&);
+    // The page cache's page holding page `index` of the file (read in if need be), for a
+    // private mapping to map read-only instead of copying; nullptr when the file's pages are not
+    // to be shared (they may change, or `index` lies past the end of the file).
+    virtual lib::ErrorOr<const uint8_t*> shareable_page(uint64_t) { return nullptr; }
 
     // --- symlinks ---
     // Copies the target (no NUL) into `buffer`; returns its full length.
