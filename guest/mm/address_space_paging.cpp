@@ -69,7 +69,7 @@ bool AddressSpace::shares_frame(uint64_t va) const
     return frame != PageTable::NO_FRAME && m_frames.is_shared(frame);
 }
 
-lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int protection)
+lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int protection, bool caller_fills)
 {
     uint64_t va = start;
     while (va < end) {
@@ -94,8 +94,9 @@ lib::ErrorOr<void> AddressSpace::back_range(uint64_t start, uint64_t end, int pr
                 continue;
             }
             uint64_t length = chunk * PAGE_SIZE;
-            // Program memory starts as zeros: frames that held data are cleared first.
-            if (m_frames.take_dirty(frames.value(), chunk))
+            // Program memory starts as zeros: frames that held data are cleared first, unless
+            // the caller overwrites them all anyway (a copy of a file's pages).
+            if (m_frames.take_dirty(frames.value(), chunk) && !caller_fills)
                 m_mapper.clear_frames(frames.value(), length);
             auto mapped = m_mapper.map(va, frames.value(), length, protection);
             if (mapped.is_error()) {
@@ -198,7 +199,7 @@ lib::ErrorOr<void> AddressSpace::back_from_file(uint64_t start, uint64_t end, co
         uint64_t hole_end = va + PAGE_SIZE;
         while (hole_end < end && m_pages.lookup(hole_end) == PageTable::NO_FRAME)
             hole_end += PAGE_SIZE;
-        auto filled = back_range(va, hole_end, region.protection);
+        auto filled = back_range(va, hole_end, region.protection, true);
         for (Run piece = next_run(va, hole_end, true); !filled.is_error() && piece.start < hole_end; piece = next_run(piece.end, hole_end, true))
             filled = region.file->read_frames(piece.physical, region.offset_of(piece.start), piece.end - piece.start);
         if (filled.is_error()) {

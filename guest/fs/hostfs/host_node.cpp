@@ -1,5 +1,6 @@
 // HostNode: lookups, directory listings, reads and symlink targets through the monitor.
 #include "host_calls.h"
+#include "missing_names.h"
 
 #include <abi/boot_info.h>
 #include <fs/hostfs.h>
@@ -14,10 +15,31 @@ namespace fs {
 
 using namespace host_calls;
 
+namespace {
+
+// ROOTFS is an image: nothing changes it while the VM runs (unikit never writes it, and
+// changing it under a running VM is as unsupported as changing a container's image). So
+// pages of its files are keyed by the host's (device, inode) and outlive the node: the next
+// process to open or execute the file (a shell loop running python3, say) finds them, with no
+// hypercall. Keys have bit 62 set and bit 63 clear, so they never equal a kernel address (all
+// of which have bit 63 set). Volumes (even read-only ones, which the host may change, as with
+// docker's bind mounts) and files whose numbers do not fit key by the node's own address, and
+// their pages go with the node.
+const void* page_key_for(const HostNode& node, bool rootfs, const uabi::HostAttributes& attributes)
+{
+    bool fits = attributes.dev < (1ull << 30) && attributes.ino < (1ull << 32);
+    if (!rootfs || !fits)
+        return &node;
+    return reinterpret_cast<const void*>((1ull << 62) | (attributes.dev << 32) | attributes.ino);
+}
+
+} // namespace
+
 HostNode::HostNode(HostFs& file_system, int64_t handle, const uabi::HostAttributes& attributes)
     : m_fs(&file_system)
     , m_handle(handle)
     , m_attributes(to_attributes(attributes))
+    , m_page_key(page_key_for(*this, file_system.mount_index() == 0, attributes))
 {
 }
 
@@ -33,7 +55,8 @@ lib::ErrorOr<lib::RefPtr<HostNode>> HostNode::create(HostFs& file_system, int64_
 
 HostNode::~HostNode()
 {
-    vfs::page_cache().forget(this);
+    if (m_page_key == this)
+        vfs::page_cache().forget(this);
     release(m_handle);
 }
 
@@ -65,10 +88,19 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> HostNode::lookup(lib::StringView name)
 {
     if (node_type() != vfs::TypeDirectory)
         return ENOTDIR;
+    // Only ROOTFS's directories have keys other than their own address.
+    bool remembers_missing = m_page_key != this;
+    if (remembers_missing && missing_names::contains(m_page_key, name))
+        return ENOENT;
     uabi::HostLookupRequest request {};
     request.directory = m_handle;
     TRY(copy_name(request.name, name));
-    TRY(hv::result_of(hv::call(uabi::Hypercall::HostLookup, request)));
+    auto found = hv::result_of(hv::call(uabi::Hypercall::HostLookup, request));
+    if (found.is_error()) {
+        if (found.error() == ENOENT.code && remembers_missing)
+            missing_names::add(m_page_key, name);
+        return lib::Error(found.error());
+    }
     return new_child(request.handle, request.attributes);
 }
 
@@ -148,11 +180,12 @@ lib::ErrorOr<size_t> HostNode::read(uint64_t offset, void* buffer, size_t length
         return EISDIR;
     if (node_type() != vfs::TypeRegular)
         return EINVAL;
-    // Straight into kernel memory when it is guest RAM (program loading, mmap: read once);
-    // through the page cache for files that cannot change (read(2) may read them again);
-    // through the bounce buffer otherwise.
+    // Through the page cache for files that cannot change: another read, by this process or
+    // the next one to start the same program (python3 reading its modules, say), costs no
+    // hypercall. Otherwise straight into the buffer when it is guest RAM, or through the
+    // bounce buffer.
     uabi::Gpa direct = physical_address(buffer, length);
-    if (!direct && is_read_only() && vfs::page_cache().worth_caching(static_cast<uint64_t>(m_attributes.size))) {
+    if (is_read_only() && vfs::page_cache().worth_caching(static_cast<uint64_t>(m_attributes.size))) {
         auto cached = read_through_cache(offset, static_cast<uint8_t*>(buffer), length);
         if (!cached.is_error() || cached.error() != ENOMEM.code)
             return cached;

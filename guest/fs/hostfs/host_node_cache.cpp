@@ -27,7 +27,7 @@ constexpr uint64_t WINDOW_PAGES = uabi::BOUNCE_BUFFER_SIZE / PAGE;
 lib::ErrorOr<const uint8_t*> HostNode::cached_page(uint64_t index)
 {
     vfs::PageCache& cache = vfs::page_cache();
-    if (const uint8_t* page = cache.find(this, index))
+    if (const uint8_t* page = cache.find(m_page_key, index))
         return page;
     uint64_t size = static_cast<uint64_t>(m_attributes.size);
     uint64_t file_pages = (size + PAGE - 1) / PAGE;
@@ -40,7 +40,7 @@ lib::ErrorOr<const uint8_t*> HostNode::cached_page(uint64_t index)
     uint64_t wanted = file_pages - index < WINDOW_PAGES ? file_pages - index : WINDOW_PAGES;
     while (count < wanted) {
         bool fresh = false;
-        uint8_t* page = cache.insert(this, index + count, &fresh);
+        uint8_t* page = cache.insert(m_page_key, index + count, &fresh);
         if (!page && count == 0)
             return ENOMEM;
         if (!page || !fresh)
@@ -61,7 +61,7 @@ lib::ErrorOr<const uint8_t*> HostNode::cached_page(uint64_t index)
         auto got = byte_count(hv::call(uabi::Hypercall::HostRead, request), length);
         if (got.is_error() || got.value() == 0) {
             // Pages the read did not fill must not stay cached.
-            cache.forget(this);
+            cache.forget(m_page_key);
             return got.is_error() ? lib::Error(got.error()) : EIO; // EIO: the file shrank
         }
         if (!direct)

@@ -85,6 +85,8 @@ public:
 private:
     bool is_read_only() const { return m_fs->is_read_only(); }
     uint32_t node_type() const { return m_attributes.mode & vfs::TypeMask; }
+    // The page cache's key for this file's pages (see page_key_for).
+    const void* page_key() const { return m_page_key; }
     // The node `other` as a HostNode of this file system, or nullptr (EXDEV for the caller).
     HostNode* same_file_system(Vnode& other);
     // ENOTDIR unless this is a directory, then EROFS on a read-only mount: what every change
@@ -102,6 +104,7 @@ private:
     HostFs* m_fs;
     int64_t m_handle;
     vfs::Attributes m_attributes;
+    const void* m_page_key;
 };
 
 } // namespace fs

@@ -194,8 +194,10 @@ private:
     // True if every page of [start, end) lies in some region.
     bool is_covered(uint64_t start, uint64_t end) const;
 
-    // Gives the unbacked pages of [start, end) frames, mapped with `protection`.
-    lib::ErrorOr<void> back_range(uint64_t start, uint64_t end, int protection);
+    // Gives the unbacked pages of [start, end) fresh frames, mapped with `protection` and
+    // cleared unless `caller_fills` (the caller then writes every byte of them, or releases
+    // them on failure).
+    lib::ErrorOr<void> back_range(uint64_t start, uint64_t end, int protection, bool caller_fills = false);
     // Gives the unbacked pages of [start, end), inside `region`, what they hold: zeros, or the
     // file's pages for a file region.
     lib::ErrorOr<void> back_pages(uint64_t start, uint64_t end, const Region& region);
