@@ -247,6 +247,14 @@ void on_resume(sched::Task& task, kernel::TrapFrame& frame, sched::ExtendedState
     thread.waited_signals = 0;
     for (int round = 0; round <= SIGNAL_COUNT; ++round) {
         uint64_t deliverable = pending_signals(thread) & ~thread.signal_mask & ~waited;
+        if (!deliverable && thread.restore_signal_mask && task.wake_kind != sched::Task::Wake::Restart) {
+            // The call's temporary mask (sigsuspend, epoll_pwait) let nothing through and the
+            // call is over: the thread's own comes back, and what it lets through is delivered
+            // now. (A call that runs again sets its mask again.)
+            thread.signal_mask = thread.saved_signal_mask;
+            thread.restore_signal_mask = false;
+            continue;
+        }
         if (!deliverable)
             break;
         SignalInfo info = take_pending(thread, deliverable);

@@ -11,6 +11,7 @@ namespace {
 
 constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
 constexpr uint32_t CHANGEABLE_FLAGS = Append | NonBlocking | Direct | NoAccessTime;
+OpenFileReleaseListener g_release_listener;
 
 } // namespace
 
@@ -35,8 +36,12 @@ OpenFile::OpenFile(lib::RefPtr<Vnode> vnode, uint32_t flags, char* path)
 {
 }
 
+void set_open_file_release_listener(OpenFileReleaseListener listener) { g_release_listener = listener; }
+
 OpenFile::~OpenFile()
 {
+    if (g_release_listener)
+        g_release_listener(*this);
     release_open_file_locks(*this);
     m_vnode->close();
     lib::deallocate(m_path);

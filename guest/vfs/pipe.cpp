@@ -46,6 +46,8 @@ lib::ErrorOr<size_t> Pipe::read(void* buffer, size_t length)
     if (m_used == 0)
         return has_writers() ? lib::ErrorOr<size_t>(EAGAIN) : lib::ErrorOr<size_t>(0);
     size_t count = length < m_used ? length : m_used;
+    if (room() < ATOMIC_WRITE)
+        ++writer_changes;
     for (size_t done = 0; done < count;) {
         size_t run = m_capacity - m_head;
         if (run > count - done)
@@ -80,6 +82,7 @@ lib::ErrorOr<size_t> Pipe::write(const void* buffer, size_t length)
         done += run;
     }
     m_used += count;
+    ++reader_changes;
     notify_state_change();
     return count;
 }
@@ -139,6 +142,8 @@ lib::ErrorOr<void> PipeEnd::open(uint32_t)
     m_pipe->readers += m_reads;
     m_pipe->writer_opens += m_writes;
     m_pipe->reader_opens += m_reads;
+    m_pipe->reader_changes += m_writes;
+    m_pipe->writer_changes += m_reads;
     notify_state_change();
     return {};
 }
@@ -147,6 +152,8 @@ void PipeEnd::close()
 {
     m_pipe->writers -= m_writes;
     m_pipe->readers -= m_reads;
+    m_pipe->reader_changes += m_writes;
+    m_pipe->writer_changes += m_reads;
     notify_state_change();
 }
 
@@ -164,6 +171,12 @@ uint32_t PipeEnd::poll_events()
     if (m_reads && !m_pipe->has_writers())
         events |= POLLHUP;
     return events;
+}
+
+uint64_t PipeEnd::state_changes(uint32_t events)
+{
+    constexpr uint32_t POLLIN = 1, POLLOUT = 4;
+    return (m_reads && (events & POLLIN) ? m_pipe->reader_changes : 0) + (m_writes && (events & POLLOUT) ? m_pipe->writer_changes : 0);
 }
 
 FileSystem& PipeEnd::file_system() { return g_pipe_fs; }

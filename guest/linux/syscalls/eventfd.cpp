@@ -29,6 +29,7 @@ public:
             return EAGAIN;
         uint64_t value = m_semaphore ? 1 : m_counter;
         m_counter -= value;
+        ++m_reads;
         *static_cast<uint64_t*>(buffer) = value;
         vfs::notify_state_change();
         return sizeof(uint64_t);
@@ -44,6 +45,7 @@ public:
         if (value > MAXIMUM - m_counter)
             return EAGAIN;
         m_counter += value;
+        ++m_writes;
         if (value)
             vfs::notify_state_change();
         return sizeof(uint64_t);
@@ -55,8 +57,17 @@ public:
         return (m_counter ? POLLIN : 0) | (m_counter < MAXIMUM ? POLLOUT : 0);
     }
 
+    // As Linux: a write wakes readers (even of zero), a read wakes writers.
+    uint64_t state_changes(uint32_t events) override
+    {
+        constexpr uint32_t POLLIN = 1, POLLOUT = 4;
+        return (events & POLLIN ? m_writes : 0) + (events & POLLOUT ? m_reads : 0);
+    }
+
 private:
     uint64_t m_counter;
+    uint64_t m_writes { 0 };
+    uint64_t m_reads { 0 };
     bool m_semaphore;
     uint64_t m_inode { allocate_anonymous_inode() };
 };

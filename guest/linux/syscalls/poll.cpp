@@ -14,15 +14,6 @@ namespace linux {
 
 namespace {
 
-// poll and select sleep by running again when a file changes state, but a signal handler ends
-// them with EINTR even under SA_RESTART, as Linux's ERESTARTNOHAND.
-lib::Error wait_never_restarted_after_handler(int64_t deadline)
-{
-    lib::Error blocked = wait_for_state_change(deadline);
-    sched::current().eintr_after_handler = true;
-    return blocked;
-}
-
 constexpr int16_t POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
 constexpr int16_t POLLRDNORM = 0x40, POLLWRNORM = 0x100;
 constexpr size_t MAX_POLL = 1024;
@@ -90,7 +81,7 @@ SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAdd
     int ready = scan(count);
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
     if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
-        return wait_never_restarted_after_handler(deadline);
+        return wait_until_handler(deadline);
     TRY(copy_to_user(fds, g_poll, count * sizeof(PollFd)));
     TRY(write_remaining(timeout_out, deadline, 1));
     return ready;
@@ -149,7 +140,7 @@ SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set,
     }
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
     if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
-        return wait_never_restarted_after_handler(deadline);
+        return wait_until_handler(deadline);
     TRY(write_remaining(timeout_out, deadline, divisor));
     for (int s = 0; s < 3; ++s)
         if (addresses[s])

@@ -40,6 +40,7 @@ public:
     }
 
     uint32_t poll_events() override { return m_expirations ? 1 : 0; }
+    uint64_t state_changes(uint32_t) override { return m_fires; }
 
     // Arms (value > 0) or disarms the timer; the count starts again from zero.
     lib::ErrorOr<void> set(int64_t value, int64_t interval, bool absolute)
@@ -62,6 +63,9 @@ private:
     static void on_fire(sched::Timer& timer)
     {
         auto& self = *static_cast<TimerFd*>(timer.context);
+        // As Linux, which arms an interval timer again only once its count is read: only the
+        // first expiration since then counts as a change.
+        self.m_fires += self.m_expirations == 0;
         self.m_expirations += expirations_until(platform::clock_ns(CLOCK_MONOTONIC), self.m_deadline, self.m_interval);
         if (self.m_deadline != sched::NO_DEADLINE)
             sched::arm(self.m_timer, self.m_deadline);
@@ -73,6 +77,7 @@ private:
     int64_t m_deadline { sched::NO_DEADLINE };
     int64_t m_interval { 0 };
     uint64_t m_expirations { 0 };
+    uint64_t m_fires { 0 }; // expirations from zero, for edge-triggered epoll
     uint64_t m_inode { allocate_anonymous_inode() };
 };
 

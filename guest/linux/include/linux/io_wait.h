@@ -16,6 +16,13 @@ namespace linux {
 // from the start (see sched::deadline_after for keeping the deadline). Returns sched::BLOCKED.
 lib::Error wait_for_state_change(int64_t deadline = sched::NO_DEADLINE);
 
+// wait_for_state_change for poll, select and epoll_wait, which a signal handler ends with
+// EINTR even under SA_RESTART (Linux's ERESTARTNOHAND). With `signal_mask` (ppoll, pselect6,
+// epoll_pwait), the thread waits under that mask and gets its own back when the call ends,
+// after the handler of a signal the mask let through; such a signal already pending ends the
+// call with EINTR at once.
+lib::Error wait_until_handler(int64_t deadline, const uint64_t* signal_mask = nullptr);
+
 // Whether `error` from a read or write of `file` means "sleep, then try again": EAGAIN on a
 // file without O_NONBLOCK. (Vnodes return EAGAIN only when they will announce the change.)
 bool should_wait(const vfs::OpenFile& file, lib::Error error);

@@ -223,7 +223,7 @@
     U(210, io_cancel) \
     U(211, get_thread_area) \
     U(212, lookup_dcookie) \
-    U(213, epoll_create) \
+    S(213, epoll_create, "d") \
     U(214, epoll_ctl_old) \
     U(215, epoll_wait_old) \
     U(216, remap_file_pages) \
@@ -242,8 +242,8 @@
     S(229, clock_getres, "dp") \
     S(230, clock_nanosleep, "ddpp") \
     S(231, exit_group, "d") \
-    U(232, epoll_wait) \
-    U(233, epoll_ctl) \
+    S(232, epoll_wait, "fpdd") \
+    S(233, epoll_ctl, "fdfp") \
     S(234, tgkill, "ddd") \
     S(235, utimes, "sp") \
     U(236, vserver) \
@@ -291,7 +291,7 @@
     U(278, vmsplice) \
     U(279, move_pages) \
     S(280, utimensat, "fspx") \
-    U(281, epoll_pwait) \
+    S(281, epoll_pwait, "fpddpu") \
     U(282, signalfd) \
     S(283, timerfd_create, "dx") \
     S(284, eventfd, "u") \
@@ -301,7 +301,7 @@
     U(288, accept4) \
     U(289, signalfd4) \
     S(290, eventfd2, "ux") \
-    U(291, epoll_create1) \
+    S(291, epoll_create1, "x") \
     S(292, dup3, "ffx") \
     S(293, pipe2, "px") \
     U(294, inotify_init1) \
@@ -362,7 +362,7 @@
     U(438, pidfd_getfd) \
     S(439, faccessat2, "fsxx") \
     U(440, process_madvise) \
-    U(441, epoll_pwait2) \
+    S(441, epoll_pwait2, "fpdppu") \
     U(442, mount_setattr) \
     U(443, quotactl_fd) \
     U(444, landlock_create_ruleset) \

@@ -66,6 +66,11 @@ private:
     char* m_path;
 };
 
+// Run as each open file description goes (its last reference dropped), before its vnode is
+// closed: epoll forgets the file, as Linux's eventpoll_release.
+using OpenFileReleaseListener = void (*)(OpenFile&);
+void set_open_file_release_listener(OpenFileReleaseListener);
+
 // Whether this kind of vnode has a file offset (pipes, sockets and terminals do not).
 bool is_seekable(Vnode&);
 

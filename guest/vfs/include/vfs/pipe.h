@@ -43,6 +43,11 @@ public:
     uint32_t waiting_readers { 0 };
     uint32_t waiting_writers { 0 };
     uint64_t inode { 0 };
+    // Changes that concern each side, for edge-triggered epoll (Vnode::state_changes): for
+    // readers every write and writer coming or going, for writers every read that makes room
+    // in a full pipe and every reader coming or going, as Linux's pipe wakeups.
+    uint64_t reader_changes { 0 };
+    uint64_t writer_changes { 0 };
 
 private:
     uint8_t* m_buffer { nullptr };
@@ -64,6 +69,7 @@ public:
     lib::ErrorOr<void> open(uint32_t flags) override;
     void close() override;
     uint32_t poll_events() override;
+    uint64_t state_changes(uint32_t events) override;
     lib::ErrorOr<int64_t> readable_bytes() override { return static_cast<int64_t>(m_pipe->available()); }
     FileSystem& file_system() override;
 

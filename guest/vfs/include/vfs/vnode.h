@@ -133,6 +133,12 @@ public:
     // For poll and FIONREAD on pipes, terminals and sockets: readiness as POLLIN (1) and
     // POLLOUT (4) bits, and how many bytes a read would return now. Files are always ready.
     virtual uint32_t poll_events() { return 1 | 4; }
+    // For edge-triggered epoll: how many times this vnode has announced a change that matters
+    // to a watcher of `events` (POLLIN, POLLOUT bits), e.g. each write to a pipe for its read
+    // end. A new count reports the edge again even if the level never dropped (more data in a
+    // pipe that still had some), as Linux's wakeups do. 0 for vnodes that do not count: epoll
+    // then reports rising levels only.
+    virtual uint64_t state_changes(uint32_t events) { return 0; }
     virtual lib::ErrorOr<int64_t> readable_bytes() { return ENOTTY_FOR_VNODE; }
 
     virtual FileSystem& file_system() = 0;
