@@ -1,18 +1,45 @@
 #!/usr/bin/env bash
 # setup.sh: installs what building and testing unikit needs (Debian/Ubuntu packages; apt
-# runs only if something is missing), then configures and builds into build/.
+# runs only if something is missing), fetches the Debian source packages the guest is built
+# from (lwIP: scripts/fetch_lwip.sh; needs a deb-src entry, added here if missing), then
+# configures and builds into build/.
 # Idempotent: a second run installs nothing and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # clang and libclang-rt-14-dev: the "sanitize" preset (ASan+UBSan, libFuzzer); time: GNU time
 # for peak RSS in tests/integration/hardening.sh.
+# dpkg-dev: dpkg-source, which `apt-get source` unpacks with.
 packages=(build-essential g++ cmake ninja-build libgtest-dev busybox-static musl-tools hyperfine python3
-    clang libclang-rt-14-dev time)
+    clang libclang-rt-14-dev time dpkg-dev)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
 }
+
+run_as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        env DEBIAN_FRONTEND=noninteractive "$@"
+    elif command -v sudo >/dev/null; then
+        sudo env DEBIAN_FRONTEND=noninteractive "$@"
+    else
+        echo "setup.sh: need root (or sudo) to run: $*" >&2
+        exit 1
+    fi
+}
+
+# `apt-get source` needs Debian's source index: a deb-src entry for bookworm (lwIP 2.1.3).
+deb_src_list=/etc/apt/sources.list.d/unikit-deb-src.sources
+updated=false
+if [[ ! -f $deb_src_list ]] && ! grep -rqs '^deb-src .*debian\|^Types:.*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    echo "setup.sh: adding $deb_src_list (deb-src for Debian bookworm)" >&2
+    printf '%s\n' 'Types: deb-src' 'URIs: http://deb.debian.org/debian' 'Suites: bookworm' 'Components: main' \
+        'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' >/tmp/unikit-deb-src.sources
+    run_as_root install -m 644 /tmp/unikit-deb-src.sources "$deb_src_list"
+    rm -f /tmp/unikit-deb-src.sources
+    run_as_root apt-get update
+    updated=true
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -21,17 +48,19 @@ done
 
 if ((${#missing[@]} > 0)); then
     echo "setup.sh: installing ${missing[*]}" >&2
-    if [[ $EUID -eq 0 ]]; then
-        as_root=()
-    elif command -v sudo >/dev/null; then
-        as_root=(sudo)
-    else
-        echo "setup.sh: need root (or sudo) to install: ${missing[*]}" >&2
-        exit 1
-    fi
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update
-    "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+    $updated || run_as_root apt-get update
+    run_as_root apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-cmake -S . -B build -G Ninja
+# The guest's TCP/IP stack, from Debian's lwip source package (cached per machine); a source
+# index older than the deb-src entry gets one update.
+if ! lwip_dir=$(bash scripts/fetch_lwip.sh); then
+    $updated || run_as_root apt-get update
+    lwip_dir=$(bash scripts/fetch_lwip.sh) || {
+        echo "setup.sh: could not fetch lwIP's source (scripts/fetch_lwip.sh)" >&2
+        exit 1
+    }
+fi
+
+cmake -S . -B build -G Ninja -DUNIKIT_LWIP_DIR="$lwip_dir"
 ninja -C build

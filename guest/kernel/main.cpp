@@ -15,6 +15,7 @@
 #include <linux/process.h>
 #include <linux/program_loader.h>
 #include <mm/heap.h>
+#include <net/inet.h>
 #include <platform/platform.h>
 #include <sched/scheduler.h>
 #include <vdso/vdso.h>
@@ -132,6 +133,7 @@ void main()
         fail_to_start(uabi::ExitKind::KernelFailed, message);
     }
     log_step("file systems mounted");
+    net::register_inet_families(); // lwIP itself starts with the first AF_INET/AF_INET6 socket
     {
         vfs::WalkResult root;
         if (vfs::walk("/", process.cwd, vfs::WalkOptions {}, root, &process.cwd).is_error())
