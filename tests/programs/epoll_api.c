@@ -100,8 +100,9 @@ static void drain(int fd)
 static void errors(void)
 {
     printf("-- errors\n");
-    check("epoll_create(0)", epoll_create(0));
-    check("epoll_create(-1)", epoll_create(-1));
+    // The system call itself: musl's epoll_create() ignores its size.
+    check_ok("epoll_create(0)", syscall(SYS_epoll_create, 0));
+    check_ok("epoll_create(-1)", syscall(SYS_epoll_create, -1));
     check("epoll_create1(bad flag)", epoll_create1(1));
     int ep = epoll_create1(EPOLL_CLOEXEC);
     check_ok("epoll_create1(EPOLL_CLOEXEC)", ep);
