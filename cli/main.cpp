@@ -67,6 +67,7 @@ static int run_command(std::span<const std::string> args, const timespec& start)
     config.log_level = options.log_level;
     config.timeout_ns = options.timeout_ns;
     config.seccomp = options.seccomp;
+    config.network = options.network;
     config.monitor_start = start;
     try {
         return host::create_platform(config)->run();

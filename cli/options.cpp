@@ -1,6 +1,7 @@
 // Parsing `unikit run` options (sizes, -e, log levels, where ROOTFS and PROGRAM begin) and
 // `unikit rootfs` options.
 #include "cli/options.h"
+#include "cli/net_options.h"
 
 #include <ctype.h>
 
@@ -185,6 +186,7 @@ std::optional<uint64_t> parse_duration(std::string_view text)
 RunOptions parse_run_options(std::span<const std::string> args)
 {
     RunOptions options;
+    parse_net("slirp", options.network);
     size_t index = 0;
     for (; index < args.size(); ++index) {
         std::string const& argument = args[index];
@@ -203,7 +205,7 @@ RunOptions parse_run_options(std::span<const std::string> args)
                 name = argument.substr(0, equals);
                 attached = argument.substr(equals + 1);
             }
-        } else if (argument.size() > 2 && (argument[1] == 'e' || argument[1] == 'm' || argument[1] == 'v')) {
+        } else if (argument.size() > 2 && (argument[1] == 'e' || argument[1] == 'm' || argument[1] == 'v' || argument[1] == 'p')) {
             name = argument.substr(0, 2);
             attached = argument.substr(2);
         }
@@ -237,6 +239,10 @@ RunOptions parse_run_options(std::span<const std::string> args)
             if (options.volumes.size() >= VOLUMES_MAX)
                 throw UsageError("too many volumes (at most " + std::to_string(VOLUMES_MAX) + ")", false);
             options.volumes.push_back(std::move(volume));
+        } else if (name == "--net" || name == "--network") {
+            parse_net(value(), options.network);
+        } else if (name == "-p" || name == "--publish") {
+            options.network.ports.push_back(parse_publish(name, value()));
         } else if (name == "--trace") {
             options.trace = flag();
         } else if (name == "--stats") {
@@ -260,6 +266,7 @@ RunOptions parse_run_options(std::span<const std::string> args)
         }
     }
 
+    check_network(options.network);
     if (index >= args.size())
         throw UsageError("missing ROOTFS and PROGRAM");
     options.rootfs = args[index++];

@@ -2,6 +2,8 @@
 // `unikit rootfs` options.
 #pragma once
 
+#include "host/vm_config.h"
+
 #include <abi/boot_info.h>
 #include <functional>
 #include <optional>
@@ -54,6 +56,7 @@ struct RunOptions {
     std::vector<VolumeOption> volumes; // -v, in order
     uint64_t timeout_ns = 0;           // --timeout; 0: none
     bool seccomp = true;               // --no-seccomp clears it
+    host::NetworkConfig network;       // --net (slirp unless given) and -p
     std::string rootfs;
     std::vector<std::string> program; // PROGRAM then its arguments, verbatim
 };

@@ -39,6 +39,15 @@ Options:
                          path other than /) in the guest, read-write unless
                          :ro is given; what the program writes there lands in
                          HOST (repeatable)
+      --net MODE         the guest's network: slirp (default: user-mode
+                         networking, guest 10.0.2.15/24, gateway 10.0.2.2 which
+                         also reaches the host's loopback, DNS 10.0.2.3), none,
+                         or tap:NAME,ip=ADDRESS/PREFIX[,gw=ADDRESS][,dns=ADDRESS]
+                         (an existing host tap device)
+  -p, --publish [HOST_IP:]HOST_PORT:GUEST_PORT[/tcp|/udp]
+                         forward HOST_PORT on the host (every address unless
+                         HOST_IP is given) to GUEST_PORT in the guest; tcp
+                         unless /udp (repeatable; slirp only)
       --trace            print one line per program system call on stderr
       --stats            on exit, print hypercall counts and times, boot phase
                          durations and peak memory use on stderr

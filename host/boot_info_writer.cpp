@@ -73,6 +73,26 @@ uabi::MountTable mount_table(const VmConfig& config)
     return table;
 }
 
+// The guest's interface: QEMU's MAC under slirp; on a tap device, where several VMs may share
+// a bridge, a locally administered one from the boot's random seed.
+static uabi::NetConfig net_config(const NetworkConfig& network, const uint8_t (&seed)[32])
+{
+    uabi::NetConfig net {};
+    net.mode = static_cast<uint32_t>(network.mode);
+    if (network.mode == uabi::NetMode::None)
+        return net;
+    net.mtu = uabi::NET_MTU;
+    uint8_t mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+    if (network.mode == uabi::NetMode::Tap)
+        memcpy(mac + 3, seed + 29, 3);
+    memcpy(net.mac, mac, sizeof(mac));
+    net.prefix_length = network.prefix_length;
+    net.address = network.address;
+    net.gateway = network.gateway;
+    net.dns = network.dns;
+    return net;
+}
+
 void write_boot_info(const GuestMemory& memory, const VmConfig& config)
 {
     auto packed = pack_arguments(config.argv, config.envp);
@@ -98,6 +118,8 @@ void write_boot_info(const GuestMemory& memory, const VmConfig& config)
     utsname host_name {};
     if (uname(&host_name) == 0)
         memcpy(info.kernel_release, host_name.release, strnlen(host_name.release, sizeof(info.kernel_release) - 1));
+
+    info.net = net_config(config.network, info.random_seed);
 
     auto mounts = mount_table(config);
     auto args = memory.bytes(uabi::ARGS_GPA, packed->size());

@@ -37,6 +37,8 @@ static constexpr auto s_modules = [] {
     add(Hypercall::HostRename, "HostRename", hypercalls::host_rename::handle);
     add(Hypercall::HostSetAttributes, "HostSetAttributes", hypercalls::host_set_attributes::handle);
     add(Hypercall::Wait, "Wait", hypercalls::wait::handle);
+    add(Hypercall::NetTransmit, "NetTransmit", hypercalls::net_transmit::handle);
+    add(Hypercall::NetReceive, "NetReceive", hypercalls::net_receive::handle);
     return modules;
 }();
 

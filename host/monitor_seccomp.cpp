@@ -14,6 +14,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -27,9 +28,11 @@ struct Rule {
     int number;
     const char* name;
     const char* reason;
+    int64_t only_argument1 = -1; // when >= 0: allowed only with this second argument
 };
 
 #define ALLOW(name, reason) { SYS_##name, #name, reason }
+#define ALLOW_WITH_ARGUMENT1(name, argument, reason) { SYS_##name, #name, reason, argument }
 
 constexpr Rule s_rules[] = {
     // The exit loop.
@@ -90,6 +93,21 @@ constexpr Rule s_rules[] = {
     ALLOW(tgkill, "abort() raising SIGABRT"),
     ALLOW(sigaltstack, "the sanitizers' stack for their reports (ASan builds)"),
     ALLOW(setitimer, "disarming the --timeout timer"),
+    // The network (host/net/): libslirp turns the guest's connections into the monitor's own
+    // sockets (its listening -p sockets and the tap device are opened before the filter).
+    ALLOW(socket, "slirp: a socket for each TCP/UDP connection the guest opens"),
+    ALLOW(connect, "slirp: non-blocking connects of those sockets"),
+    ALLOW(accept, "slirp: a host client connecting to a -p port"),
+    ALLOW(accept4, "slirp: accept() as newer C libraries make it"),
+    ALLOW(bind, "slirp: UDP sockets bound to an ephemeral port"),
+    ALLOW(listen, "slirp: re-listening after a one-shot forward"),
+    ALLOW(setsockopt, "slirp: SO_REUSEADDR, SO_OOBINLINE, TCP_NODELAY, buffer sizes"),
+    ALLOW(getsockopt, "slirp: SO_ERROR after a non-blocking connect"),
+    ALLOW(getsockname, "slirp: the local address of accepted and bound sockets"),
+    ALLOW(getpeername, "slirp: the peer of an accepted connection"),
+    ALLOW(recvmsg, "slirp: ICMP errors (MSG_ERRQUEUE) of UDP sockets"),
+    ALLOW(shutdown, "slirp: half-closing a connection the guest half-closed"),
+    ALLOW_WITH_ARGUMENT1(ioctl, FIONREAD, "slirp: FIONREAD (the size of a pending UDP datagram), nothing else"),
 };
 
 #undef ALLOW
@@ -110,14 +128,35 @@ void install_monitor_seccomp()
         BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
         BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
     };
+    // One comparison per rule; a rule with an argument condition loads the argument on a match
+    // and is allowed only with that value. Jumps to ALLOW are patched once its place is known.
+    std::vector<size_t> to_allow;
     for (size_t i = 0; i < s_rule_count; ++i) {
-        // On a match, skip the remaining comparisons and the kill to reach ALLOW.
-        auto to_allow = static_cast<uint8_t>(s_rule_count - i);
-        program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s_rules[i].number), to_allow, 0));
+        auto number = static_cast<uint32_t>(s_rules[i].number);
+        if (s_rules[i].only_argument1 < 0) {
+            to_allow.push_back(program.size());
+            program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, number, 0, 0));
+            continue;
+        }
+        program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, number, 0, 6));
+        // The low half of args[1] (little-endian); the high half must be zero as well.
+        program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args) + 8 + 4));
+        program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 1, 0));
+        program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+        program.push_back(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, args) + 8));
+        to_allow.push_back(program.size());
+        program.push_back(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, static_cast<uint32_t>(s_rules[i].only_argument1), 0, 0));
+        program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
     }
     program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+    size_t allow = program.size();
     program.push_back(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-    static_assert(s_rule_count < 255, "BPF jump offsets are 8 bits");
+    for (size_t jump : to_allow) {
+        size_t distance = allow - jump - 1;
+        if (distance > 255)
+            throw VmError("the monitor's seccomp filter is too long");
+        program[jump].jt = static_cast<uint8_t>(distance);
+    }
 
     sock_fprog filter { static_cast<unsigned short>(program.size()), program.data() };
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

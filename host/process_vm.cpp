@@ -4,6 +4,7 @@
 #include "host/hypercall_table.h"
 #include "host/monitor_seccomp.h"
 #include "host/monitor_signals.h"
+#include "host/net/net_device.h"
 #include "host/signal_names.h"
 #include "host/vm_context.h"
 #include "host/vm_error.h"
@@ -137,6 +138,8 @@ int ProcessVm::run()
         throw VmError("cannot find the guest kernel at " + m_config.kernel_path);
 
     m_hostfs = HostFsHandleTable::open_mounts(m_config);
+    // Before the guest starts: a published port already in use on the host ends the run here.
+    m_net = net::NetDevice::create(m_config.network);
     raise_descriptor_limit();
     m_memory = std::make_unique<GuestMemory>(m_config.memory_bytes);
     write_boot_info(*m_memory, m_config);
@@ -151,7 +154,10 @@ int ProcessVm::run()
 
     VmContext context { m_config, *m_memory, *this, m_stats, {}, {} };
     context.hostfs = m_hostfs.get();
+    context.net = m_net.get();
     int status = exit_loop(context);
+    if (m_net)
+        m_stats.set_frames_dropped(m_net->incoming().dropped());
     terminate();
     m_stats.mark_now(VmStats::Mark::VmStopped);
     if (!context.exit_message.empty())
@@ -168,6 +174,13 @@ int ProcessVm::exit_loop(VmContext& context)
         uint8_t buffer[sizeof(uabi::HypercallMessage) + 1];
         if (take_child_exited() && !reap_exited_hosts(context))
             break;
+        if (m_net) {
+            // Serve the network while the guest runs: slirp's sockets and timers, or the tap
+            // device, until the next hypercall arrives.
+            pollfd channel { m_channel, POLLIN, 0 };
+            if (m_net->poll_with({ &channel, 1 }, -1) <= 0 || channel.revents == 0)
+                continue;
+        }
         ssize_t length = recv(m_channel, buffer, sizeof(buffer), MSG_TRUNC);
         if (length < 0 && errno == EINTR)
             continue;

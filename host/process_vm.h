@@ -13,6 +13,7 @@
 namespace host {
 
 struct VmContext;
+namespace net { class NetDevice; }
 
 class ProcessVm final : public GuestPlatform {
 public:
@@ -41,6 +42,7 @@ private:
     VmConfig m_config;
     std::unique_ptr<GuestMemory> m_memory;
     std::unique_ptr<HostFsHandleTable> m_hostfs;
+    std::unique_ptr<net::NetDevice> m_net;
     VmStats m_stats;
     int m_channel = -1; // the monitor's end of the hypercall socket
     pid_t m_pid = -1;

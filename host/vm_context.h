@@ -12,6 +12,7 @@
 namespace host {
 
 class GuestPlatform;
+namespace net { class NetDevice; }
 
 struct VmContext {
     const VmConfig& config;
@@ -26,6 +27,9 @@ struct VmContext {
 
     // The hostfs mounts and handles; null on a platform without hostfs (its calls give -ENOSYS).
     HostFsHandleTable* hostfs = nullptr;
+
+    // The packet device; null with --net none (its calls give -ENETDOWN).
+    net::NetDevice* net = nullptr;
 
     void stop(int status, std::string message = {})
     {

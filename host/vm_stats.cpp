@@ -56,6 +56,10 @@ void VmStats::print(FILE* stream) const
     else
         fprintf(stream, "program syscalls trapped: -\n");
 
+    if (m_frames_sent || m_frames_received || m_frames_dropped)
+        fprintf(stream, "net frames: sent %llu, received %llu, dropped %llu\n", static_cast<unsigned long long>(m_frames_sent),
+            static_cast<unsigned long long>(m_frames_received), static_cast<unsigned long long>(m_frames_dropped));
+
     fprintf(stream, "boot phases:\n");
     auto start = marked(Mark::MonitorStart);
     auto spawned = marked(Mark::GuestSpawned);

@@ -31,6 +31,14 @@ public:
     void count_hypercall(uint64_t number, uint64_t elapsed_ns);
     const HypercallCounter& hypercall(uint64_t number) const { return m_hypercalls[number]; }
 
+    // Frames through the packet device, and those its receive queue dropped.
+    void count_frames(uint64_t sent, uint64_t received)
+    {
+        m_frames_sent += sent;
+        m_frames_received += received;
+    }
+    void set_frames_dropped(uint64_t dropped) { m_frames_dropped = dropped; }
+
     void set_syscall_traps(uint64_t traps) { m_syscall_traps = traps; }
     void set_guest_usage(const rusage& usage)
     {
@@ -47,6 +55,9 @@ private:
     std::optional<uint64_t> m_syscall_traps;
     std::optional<uint64_t> m_guest_peak_rss_kib;
     uint64_t m_guest_page_faults { 0 };
+    uint64_t m_frames_sent { 0 };
+    uint64_t m_frames_received { 0 };
+    uint64_t m_frames_dropped { 0 };
 };
 
 } // namespace host

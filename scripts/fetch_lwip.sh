@@ -1,45 +1,6 @@
 #!/usr/bin/env bash
 # fetch_lwip.sh: fetches and unpacks Debian's `lwip` source package (the guest's TCP/IP stack,
 # never kept in this repository) into ${UNIKIT_CACHE_DIR:-$HOME/.cache/unikit}/lwip and prints
-# the unpacked source folder (the one holding src/core/tcp.c). Needs a deb-src entry for
-# Debian and dpkg-source (dpkg-dev); scripts/setup.sh provides both. Idempotent: when the source
-# is already there it only prints its folder.
+# the unpacked source folder (the one holding src/core/tcp.c); see fetch_debian_source.sh.
 set -euo pipefail
-
-cache_dir="${UNIKIT_CACHE_DIR:-$HOME/.cache/unikit}/lwip"
-
-find_source() {
-    local folder
-    for folder in "$cache_dir"/lwip-*/; do
-        if [[ -f "$folder/src/core/tcp.c" && -f "$folder/.unikit-complete" ]]; then
-            echo "${folder%/}"
-            return 0
-        fi
-    done
-    return 1
-}
-
-if find_source; then
-    exit 0
-fi
-
-mkdir -p "$cache_dir"
-work="$(mktemp -d "$cache_dir/fetch.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
-# apt-get downloads as the unprivileged _apt user when it can; the folder must let it in.
-chmod 755 "$work"
-if ! (cd "$work" && apt-get source -q lwip >&2); then
-    echo "fetch_lwip.sh: 'apt-get source lwip' failed: is there a deb-src entry for Debian" \
-        "(scripts/setup.sh adds one) and dpkg-dev installed?" >&2
-    exit 1
-fi
-unpacked=("$work"/lwip-*/)
-if [[ ${#unpacked[@]} -ne 1 || ! -f "${unpacked[0]}/src/core/tcp.c" ]]; then
-    echo "fetch_lwip.sh: the lwip source package did not unpack as expected in $work" >&2
-    exit 1
-fi
-name="$(basename "${unpacked[0]}")"
-rm -rf "${cache_dir:?}/$name"
-mv "${unpacked[0]}" "$cache_dir/$name"
-touch "$cache_dir/$name/.unikit-complete"
-find_source
+exec bash "$(dirname "$0")/fetch_debian_source.sh" lwip src/core/tcp.c

@@ -9,9 +9,10 @@ cd "$(dirname "$0")/.."
 
 # clang and libclang-rt-14-dev: the "sanitize" preset (ASan+UBSan, libFuzzer); time: GNU time
 # for peak RSS in tests/integration/hardening.sh.
-# dpkg-dev: dpkg-source, which `apt-get source` unpacks with.
+# dpkg-dev: dpkg-source, which `apt-get source` unpacks with. libglib2.0-dev and pkg-config:
+# libslirp's glib (libglib-2.0.a, for the static monitor); curl: tests/integration/net.sh.
 packages=(build-essential g++ cmake ninja-build libgtest-dev busybox-static musl-tools hyperfine python3
-    clang libclang-rt-14-dev time dpkg-dev)
+    clang libclang-rt-14-dev time dpkg-dev libglib2.0-dev pkg-config curl)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'
@@ -62,5 +63,12 @@ if ! lwip_dir=$(bash scripts/fetch_lwip.sh); then
     }
 fi
 
-cmake -S . -B build -G Ninja -DUNIKIT_LWIP_DIR="$lwip_dir"
+# The monitor's user-mode network stack, from Debian's libslirp source package: Debian ships no
+# libslirp.a, and the monitor is linked statically (host/net/libslirp/CMakeLists.txt).
+libslirp_dir=$(bash scripts/fetch_debian_source.sh libslirp src/slirp.c) || {
+    echo "setup.sh: could not fetch libslirp's source (scripts/fetch_debian_source.sh libslirp)" >&2
+    exit 1
+}
+
+cmake -S . -B build -G Ninja -DUNIKIT_LWIP_DIR="$lwip_dir" -DUNIKIT_LIBSLIRP_DIR="$libslirp_dir"
 ninja -C build

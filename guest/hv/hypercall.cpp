@@ -62,6 +62,44 @@ uint32_t wait(int64_t deadline, uint32_t watch)
     return request.ready & watch;
 }
 
+namespace {
+
+constexpr uint32_t EVENT_COUNT = 2; // uabi::EVENT_STDIN, uabi::EVENT_NET
+EventReady g_event_ready[EVENT_COUNT];
+uint32_t g_watched;
+
+int event_index(uint32_t event) { return event == uabi::EVENT_STDIN ? 0 : event == uabi::EVENT_NET ? 1 : -1; }
+
+} // namespace
+
+void watch_event(uint32_t event, EventReady ready)
+{
+    int index = event_index(event);
+    if (index < 0)
+        return;
+    g_event_ready[index] = ready;
+    g_watched |= event;
+}
+
+void unwatch_event(uint32_t event) { g_watched &= ~event; }
+
+bool watching_event(uint32_t event) { return g_watched & event; }
+
+void idle_wait(int64_t deadline)
+{
+    if (g_watched == 0) {
+        int64_t now = platform::clock_ns(1);
+        platform::sleep_ns(deadline == INT64_MAX ? 1'000'000'000 : deadline - now);
+        return;
+    }
+    uint32_t ready = wait(deadline, g_watched);
+    constexpr uint32_t events[EVENT_COUNT] = { uabi::EVENT_STDIN, uabi::EVENT_NET };
+    for (uint32_t event : events) {
+        if ((ready & event) && (g_watched & event))
+            g_event_ready[event_index(event)]();
+    }
+}
+
 void exit(uabi::ExitRequest& request)
 {
     call(uabi::Hypercall::Exit, request);

@@ -16,6 +16,7 @@
 #include <linux/program_loader.h>
 #include <mm/heap.h>
 #include <net/inet.h>
+#include <net/packet_device.h>
 #include <platform/platform.h>
 #include <sched/scheduler.h>
 #include <vdso/vdso.h>
@@ -134,6 +135,9 @@ void main()
     }
     log_step("file systems mounted");
     net::register_inet_families(); // lwIP itself starts with the first AF_INET/AF_INET6 socket
+    if (net::attach_packet_device().is_error())
+        log(uabi::LogLevel::Warn, "unikit: kernel: cannot attach the network interface");
+    log_step("network attached");
     {
         vfs::WalkResult root;
         if (vfs::walk("/", process.cwd, vfs::WalkOptions {}, root, &process.cwd).is_error())

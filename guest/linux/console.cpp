@@ -17,31 +17,18 @@ namespace {
 constexpr int64_t INPUT_POLL_INTERVAL = 10'000'000; // ns, while other threads keep running
 constexpr uint32_t POLLIN = 1, POLLOUT = 4;
 
-bool g_watching_input;
 sched::Timer g_input_poll;
 
 void input_arrived()
 {
-    g_watching_input = false;
+    hv::unwatch_event(uabi::EVENT_STDIN);
     sched::disarm(g_input_poll);
     vfs::notify_state_change();
 }
 
-// The scheduler's idle: wait in the monitor for input or the next deadline.
-void idle_wait(int64_t deadline)
-{
-    if (!g_watching_input) {
-        int64_t now = sched::now();
-        platform::sleep_ns(deadline == sched::NO_DEADLINE ? 1'000'000'000 : deadline - now);
-        return;
-    }
-    if (hv::wait(deadline, uabi::EVENT_STDIN))
-        input_arrived();
-}
-
 void poll_input(sched::Timer& timer)
 {
-    if (!g_watching_input)
+    if (!hv::watching_event(uabi::EVENT_STDIN))
         return;
     if (hv::wait(0, uabi::EVENT_STDIN))
         input_arrived();
@@ -49,12 +36,13 @@ void poll_input(sched::Timer& timer)
         sched::arm(timer, sched::now() + INPUT_POLL_INTERVAL);
 }
 
+// Idle, the scheduler waits in the monitor for input (hv::idle_wait); busy, a timer looks.
 void watch_input()
 {
-    if (g_watching_input)
+    if (hv::watching_event(uabi::EVENT_STDIN))
         return;
-    g_watching_input = true;
-    sched::set_idle_wait(idle_wait);
+    hv::watch_event(uabi::EVENT_STDIN, input_arrived);
+    sched::set_idle_wait(hv::idle_wait);
     g_input_poll.fire = poll_input;
     sched::arm(g_input_poll, sched::now() + INPUT_POLL_INTERVAL);
 }

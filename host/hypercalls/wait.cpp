@@ -1,7 +1,11 @@
 // Wait hypercall: the guest is idle (the HLT of the process platform). The monitor sleeps in
 // ppoll on the event sources the guest watches until one is ready or the deadline passes, so
-// an idle guest costs no CPU and still sees input at once.
+// an idle guest costs no CPU and still sees input at once. With a network, the monitor serves
+// it meanwhile and wakes the guest when a frame arrives (EVENT_NET).
 #include "host/hypercalls/hypercalls.h"
+#include "host/net/net_device.h"
+
+#include <algorithm>
 
 #include <cerrno>
 #include <climits>
@@ -34,20 +38,39 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
     auto request = context.memory.read<uabi::WaitRequest>(request_gpa);
     if (!request)
         return context.outside_ram("Wait request", request_gpa, sizeof(uabi::WaitRequest));
-    if (request->watch & ~uabi::EVENT_STDIN)
+    if (request->watch & ~(uabi::EVENT_STDIN | uabi::EVENT_NET))
         return -EINVAL;
     pollfd sources[1];
-    nfds_t count = 0;
+    size_t count = 0;
     if (request->watch & uabi::EVENT_STDIN)
         sources[count++] = { STDIN_FILENO, POLLIN, 0 };
-    timespec storage;
-    int ready = ppoll(sources, count, timeout_until(request->deadline, storage), nullptr);
-    if (ready < 0 && errno != EINTR)
-        return -errno;
     uint32_t events = 0;
-    // Input, end of file and errors all mean a read will not block.
-    if (ready > 0 && (request->watch & uabi::EVENT_STDIN) && sources[0].revents)
-        events |= uabi::EVENT_STDIN;
+    for (;;) {
+        timespec storage;
+        const timespec* timeout = timeout_until(request->deadline, storage);
+        int ready;
+        if (context.net) {
+            // The network's descriptors and timers too: slirp's work happens here while the
+            // guest sleeps, and the guest wakes only when a frame is queued for it.
+            int timeout_ms = timeout ? static_cast<int>(std::min<int64_t>(INT32_MAX,
+                                           (timeout->tv_sec * 1'000'000'000ll + timeout->tv_nsec + 999'999) / 1'000'000))
+                                     : -1;
+            ready = context.net->poll_with(std::span<pollfd>(sources, count), timeout_ms);
+        } else {
+            ready = ppoll(sources, count, timeout, nullptr);
+        }
+        if (ready < 0 && errno != EINTR)
+            return -errno;
+        // Input, end of file and errors all mean a read will not block.
+        if (ready > 0 && (request->watch & uabi::EVENT_STDIN) && sources[0].revents)
+            events |= uabi::EVENT_STDIN;
+        if ((request->watch & uabi::EVENT_NET) && context.net && context.net->incoming().size() > 0)
+            events |= uabi::EVENT_NET;
+        // Done when something the guest watches is ready, at the deadline, or on a signal (the
+        // monitor's handlers may have ended the run).
+        if (events || ready < 0 || !context.net || (timeout && timeout->tv_sec == 0 && timeout->tv_nsec == 0))
+            break;
+    }
     uabi::WaitRequest reply = *request;
     reply.ready = events;
     if (!context.memory.write(request_gpa, reply))

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <abi/hypercall.h>
+#include <abi/net_device.h>
 
 namespace uabi {
 
@@ -12,7 +13,9 @@ inline constexpr Gpa BOUNCE_BUFFER_GPA = 0x10000; // data staged for hypercalls
 inline constexpr uint64_t BOUNCE_BUFFER_SIZE = 0x10000;
 inline constexpr Gpa ARGS_GPA = 0x20000;         // argv and envp strings
 inline constexpr uint64_t ARGS_MAX = 0x10000;
-inline constexpr Gpa FIRST_FREE_GPA = 0x30000;   // the frame allocator owns RAM from here up
+// NET_TX_BUFFER_GPA and NET_RX_BUFFER_GPA (abi/net_device.h): the packet device's buffers.
+inline constexpr Gpa FIRST_FREE_GPA = 0x50000;   // the frame allocator owns RAM from here up
+static_assert(NET_TX_BUFFER_GPA >= ARGS_GPA + ARGS_MAX && NET_RX_BUFFER_GPA + NET_BUFFER_SIZE <= FIRST_FREE_GPA);
 inline constexpr uint32_t BOOT_MAGIC = 0x756e696b; // "unik"
 
 enum BootFlags : uint32_t {
@@ -42,8 +45,10 @@ struct BootInfo {
     Gpa args_gpa;
     uint64_t args_length;
     char kernel_release[64]; // uname -r inside the guest: the host's release, as in a container
+    NetConfig net;           // the packet device and the guest's address (mode None: no network)
+    uint32_t pad;
 };
-static_assert(sizeof(BootInfo) == 168 && offsetof(BootInfo, args_gpa) == 88);
+static_assert(sizeof(BootInfo) == 200 && offsetof(BootInfo, args_gpa) == 88 && offsetof(BootInfo, net) == 168);
 
 // The host directories the guest may mount through hostfs (HostRoot's `mount` index), at
 // MOUNTS_GPA. Entry 0 is ROOTFS at "/" (always read-only); then the -v volumes in command-line

@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 5;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 6;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -41,6 +41,9 @@ enum class Hypercall : uint64_t {
     HostRename = 26,
     HostSetAttributes = 27,
     Wait = 28, // nothing to run: sleep until an event source is ready or a deadline (HLT)
+    // The packet device (abi/net_device.h): Ethernet frames in batches.
+    NetTransmit = 29,
+    NetReceive = 30,
     Count
 };
 
@@ -67,6 +70,7 @@ static_assert(sizeof(ConsoleRequest) == 24 && offsetof(ConsoleRequest, buffer) =
 // Wait: the guest has nothing to run. The monitor returns when one of the watched event
 // sources is ready, or at the deadline (CLOCK_MONOTONIC ns; INT64_MAX = none; 0 = just look).
 inline constexpr uint32_t EVENT_STDIN = 1; // stdin has input (or end of file)
+inline constexpr uint32_t EVENT_NET = 2;   // the packet device holds frames for the guest
 
 struct WaitRequest {
     // IN

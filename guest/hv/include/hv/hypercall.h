@@ -38,6 +38,17 @@ lib::ErrorOr<int64_t> console_read(void* data, size_t length, bool nonblocking);
 // CLOCK_MONOTONIC `deadline` (INT64_MAX: none; 0: just look); the ready ones.
 uint32_t wait(int64_t deadline, uint32_t watch);
 
+// Host event sources the idle kernel waits for in the monitor (stdin, the packet device):
+// `ready` runs when the Wait hypercall reports `event` (a uabi::EVENT_* bit). watch_event
+// replaces an earlier callback for the same event; unwatch_event stops watching it.
+using EventReady = void (*)();
+void watch_event(uint32_t event, EventReady ready);
+void unwatch_event(uint32_t event);
+bool watching_event(uint32_t event);
+// The scheduler's idle wait (sched::set_idle_wait): a Wait hypercall for the watched events
+// until `deadline` (INT64_MAX: none), then their callbacks; without any, a plain sleep.
+void idle_wait(int64_t deadline);
+
 [[noreturn]] void exit(uabi::ExitRequest& request);
 
 const uabi::BootInfo& boot_info();

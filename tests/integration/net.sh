@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# net.sh BUILD_DIR: the guest's network (issue 8): --net and -p errors (one `unikit:` line,
+# status 125: bad syntax, a host port already in use, -p without slirp, a missing tap device),
+# and traffic through the packet device under slirp: a guest client fetching from a host server
+# through 10.0.2.2 (the host's loopback), a guest server reached from the host through -p
+# (curl), both compared with the file served, and --stats counting the batched hypercalls.
+#
+# Run:   bash tests/integration/net.sh BUILD_DIR      (ends with "N passed, M failed")
+# In ctest as `net`.
+# Environment: UNIKIT_TEST_TIMEOUT=SECONDS bounds each unikit run (default 60);
+# NET_FILTER=REGEX runs only the cases whose name matches.
+set -uo pipefail
+
+script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$script_dir/lib.sh"
+integration_start "$@"
+rootfs=$test_rootfs
+case_filter=${NET_FILTER:-}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-net.XXXXXX")
+holder_pid=""
+cleanup() {
+    [[ -n $holder_pid ]] && kill "$holder_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+out="$work/stdout"
+err="$work/stderr"
+
+finish() {
+    report_case "$work" 8
+}
+
+# expect_error_line TEXT: status 125 and stderr exactly "unikit: TEXT".
+expect_error_line() {
+    $active || return 0
+    expect_status 125
+    expect_unikit_error_line
+    [[ $(cat "$err") == "unikit: $1" ]] || problem "stderr is '$(head -c 200 "$err")', expected 'unikit: $1'"
+}
+
+# free_port: a TCP port nobody listens on now (the kernel's pick for port 0).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+for spec in 80 8080:0 70000:80 x:80 80:80/sctp 1.2.3:80:80 :80; do
+    begin "bad -p $spec"
+    unikit run -p "$spec" "$rootfs" -- /bin/busybox true
+    expect_status 125
+    expect_unikit_error_line
+    grep -qF -- "unikit: -p $spec: " "$err" || problem "the line does not name '-p $spec'"
+    finish
+done
+
+for spec in bogus tap: tap:tap0 tap:tap0,ip=10.0.0.2 tap:tap0,ip=10.0.0.2/24,mtu=1; do
+    begin "bad --net $spec"
+    unikit run --net "$spec" "$rootfs" -- /bin/busybox true
+    expect_status 125
+    expect_unikit_error_line
+    grep -qF -- "unikit: --net $spec: " "$err" || problem "the line does not name '--net $spec'"
+    finish
+done
+
+begin "-p needs slirp"
+unikit run --net none -p 8080:80 "$rootfs" -- /bin/busybox true
+expect_error_line "-p 8080:80: publishing ports needs --net slirp"
+finish
+
+begin "-p twice"
+unikit run -p 8080:80 -p 8080:81 "$rootfs" -- /bin/busybox true
+expect_error_line "-p 8080:81: host port 8080 is already published"
+finish
+
+begin "missing tap device"
+unikit run --net tap:unikitnosuch0,ip=10.0.0.2/24 "$rootfs" -- /bin/busybox true
+expect_error_line "--net tap:unikitnosuch0: no such network interface (make it with 'ip tuntap add unikitnosuch0 mode tap')"
+finish
+
+# A host port in use: a listener holds it while unikit tries to publish it.
+port=$(free_port)
+python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(); print("ready", flush=True); time.sleep(120)' \
+    "$port" >"$work/holder" &
+holder_pid=$!
+for _ in $(seq 100); do
+    [[ -s $work/holder ]] && break
+    sleep 0.05
+done
+begin "port in use"
+unikit run -p "$port:80" "$rootfs" -- /bin/busybox true
+expect_error_line "-p $port:80: address already in use"
+finish
+begin "port in use, udp is another port"
+unikit run -p "$port:80/udp" "$rootfs" -- /bin/busybox echo ok
+expect_status 0
+expect_line ok
+finish
+kill "$holder_pid" 2>/dev/null
+wait "$holder_pid" 2>/dev/null
+holder_pid=""
+
+begin "published port runs"
+unikit run -p "$(free_port):80" "$rootfs" -- /bin/busybox echo published
+expect_status 0
+expect_line published
+expect_stderr_empty
+finish
+
+# A host HTTP server on loopback, fetched from the guest through the gateway 10.0.2.2.
+mkdir -p "$work/www"
+head -c 300000 /dev/urandom >"$work/www/blob.bin"
+echo "hello from the host" >"$work/www/hello.txt"
+server_port=$(free_port)
+(cd "$work/www" && exec python3 -m http.server "$server_port" --bind 127.0.0.1) >/dev/null 2>&1 &
+holder_pid=$!
+for _ in $(seq 100); do
+    curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$server_port/hello.txt" && break
+    sleep 0.1
+done
+begin "guest fetches from a host server through slirp"
+unikit run --stats "$rootfs" -- /bin/busybox wget -q -O - "http://10.0.2.2:$server_port/hello.txt"
+expect_status 0
+expect_line "hello from the host"
+grep -qE "^  NetTransmit +[0-9]+" "$err" || problem "--stats shows no NetTransmit"
+grep -qE "^  NetReceive +[0-9]+" "$err" || problem "--stats shows no NetReceive"
+finish
+begin "guest fetches 300 KB from a host server, batched"
+unikit run --stats "$rootfs" -- /bin/busybox sh -c "wget -q -O - http://10.0.2.2:$server_port/blob.bin | sha256sum"
+expect_status 0
+expect_line "$(sha256sum <"$work/www/blob.bin" | cut -d' ' -f1)  -"
+received=$(sed -nE 's/^net frames: sent [0-9]+, received ([0-9]+),.*/\1/p' "$err")
+receives=$(sed -nE 's/^  NetReceive +([0-9]+) .*/\1/p' "$err")
+if [[ -z $received || -z $receives ]] || ((received < 200 || receives * 2 > received)); then
+    problem "expected over 200 frames in at least 2 frames per NetReceive (frames $received, calls $receives)"
+fi
+finish
+kill "$holder_pid" 2>/dev/null
+wait "$holder_pid" 2>/dev/null
+holder_pid=""
+
+# A guest HTTP server (busybox httpd) published with -p, fetched from the host with curl.
+guest_port=$(free_port)
+timeout 60 "$unikit" run -p "$guest_port:8080" "$rootfs" -- /bin/busybox httpd -f -p 8080 -h /data \
+    >"$work/httpd.out" 2>&1 &
+holder_pid=$!
+for file in hello.txt words.txt blob.bin; do
+    begin "host fetches /data/$file from a guest server through -p"
+    fetched=""
+    for _ in $(seq 100); do
+        fetched=$(curl -s --noproxy '*' --max-time 10 "http://127.0.0.1:$guest_port/$file" | sha256sum | cut -d' ' -f1) && \
+            [[ $fetched == "$(sha256sum <"$rootfs/data/$file" | cut -d' ' -f1)" ]] && break
+        sleep 0.1
+    done
+    [[ $fetched == "$(sha256sum <"$rootfs/data/$file" | cut -d' ' -f1)" ]] || problem "curl got content with sha256 $fetched"
+    finish
+done
+kill "$holder_pid" 2>/dev/null
+wait "$holder_pid" 2>/dev/null
+holder_pid=""
+
+begin "--net none runs"
+unikit run --net none "$rootfs" -- /bin/busybox echo offline
+expect_status 0
+expect_line offline
+expect_stderr_empty
+finish
+
+summary
+((failed == 0))
