@@ -27,7 +27,7 @@ lib::ErrorOr<Family> checked_family(int family, int type)
 {
     if (family < 0 || family >= FamilyCount)
         return EAFNOSUPPORT;
-    if (type <= 0 || type >= TypeCount)
+    if (type < 0 || type >= TypeCount)
         return EINVAL;
     Family entry = family_entry(family);
     if (!entry.create)

@@ -5,6 +5,7 @@
 #include <linux/io_wait.h>
 #include <linux/process.h>
 #include <linux/syscalls.h>
+#include <net/socket.h>
 #include <vfs/pipe.h>
 
 namespace linux {
@@ -85,9 +86,9 @@ SyscallResult transfer(bool writing, uint64_t fd, UserAddress buffer, size_t len
             return lib::Error(put.error());
         }
         done += put.value();
-        // Only a pipe takes the rest of a short write later; elsewhere (a full disk, an
-        // eventfd's 8 bytes) a short write ends the call.
-        if (put.value() == 0 || (file->flags() & vfs::NonBlocking) || !vfs::as_pipe_end(file->vnode()))
+        // Only a pipe or a stream socket takes the rest of a short write later; elsewhere (a
+        // full disk, an eventfd's 8 bytes) a short write ends the call.
+        if (put.value() == 0 || (file->flags() & vfs::NonBlocking) || !(vfs::as_pipe_end(file->vnode()) || net::as_socket(file->vnode())))
             break;
     } while (done < length);
     return static_cast<int64_t>(done);

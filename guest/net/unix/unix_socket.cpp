@@ -198,12 +198,20 @@ lib::ErrorOr<void> UnixSocket::bind(const SocketAddress& address)
     }
     char path[UNIX_PATH_MAX + 1];
     UnixName name = TRY(parse_name(address, path));
+    if (!name.is_path) {
+        if (m_name.length)
+            return EINVAL;
+        return bind_name(name);
+    }
+    if (!g_paths.create || !g_paths.find)
+        return EOPNOTSUPP;
+    // Linux makes the node before it looks whether this socket has a name: a name that is
+    // taken says EADDRINUSE even then.
+    auto existing = g_paths.find(path);
+    if (!existing.is_error() || existing.error() != ENOENT.code)
+        return EADDRINUSE;
     if (m_name.length)
         return EINVAL;
-    if (!name.is_path)
-        return bind_name(name);
-    if (!g_paths.create)
-        return EOPNOTSUPP;
     name.node = TRY(g_paths.create(path, 0777));
     return bind_name(name);
 }
@@ -272,13 +280,15 @@ lib::ErrorOr<void> UnixSocket::connect(const SocketAddress& address, bool)
         return EINVAL;
     if (m_state == State::Listening)
         return EINVAL;
-    if (m_state == State::Connected)
-        return EISCONN;
+    // Linux looks at the listener before at this socket: a full backlog makes even a
+    // connected socket wait.
     auto listener = TRY(find_peer(address, socket_type()));
     if (listener->m_state != State::Listening)
         return ECONNREFUSED;
     if (listener->m_pending_count > static_cast<uint32_t>(listener->m_backlog))
         return EAGAIN;
+    if (m_state == State::Connected)
+        return EISCONN;
     if (options().pass_credentials)
         TRY(autobind());
     auto connection = lib::make_ref<UnixSocket>(socket_type());

@@ -51,21 +51,21 @@
     S(38, setitimer, "dpp") \
     S(39, getpid, "") \
     S(40, sendfile, "ffpu") \
-    U(41, socket) \
-    U(42, connect) \
-    U(43, accept) \
-    U(44, sendto) \
-    U(45, recvfrom) \
-    U(46, sendmsg) \
-    U(47, recvmsg) \
-    U(48, shutdown) \
-    U(49, bind) \
-    U(50, listen) \
-    U(51, getsockname) \
-    U(52, getpeername) \
-    U(53, socketpair) \
-    U(54, setsockopt) \
-    U(55, getsockopt) \
+    S(41, socket, "ddd") \
+    S(42, connect, "fpd") \
+    S(43, accept, "fpp") \
+    S(44, sendto, "fbuxpd") \
+    S(45, recvfrom, "fouxpp") \
+    S(46, sendmsg, "fpx") \
+    S(47, recvmsg, "fpx") \
+    S(48, shutdown, "fd") \
+    S(49, bind, "fpd") \
+    S(50, listen, "fd") \
+    S(51, getsockname, "fpp") \
+    S(52, getpeername, "fpp") \
+    S(53, socketpair, "dddp") \
+    S(54, setsockopt, "fddpd") \
+    S(55, getsockopt, "fddpp") \
     S(56, clone, "xpppx") \
     S(57, fork, "") \
     S(58, vfork, "") \
@@ -298,7 +298,7 @@
     S(285, fallocate, "fxll") \
     S(286, timerfd_settime, "fxpp") \
     S(287, timerfd_gettime, "fp") \
-    U(288, accept4) \
+    S(288, accept4, "fppx") \
     U(289, signalfd4) \
     S(290, eventfd2, "ux") \
     S(291, epoll_create1, "x") \
@@ -309,7 +309,7 @@
     S(296, pwritev, "fpdl") \
     S(297, rt_tgsigqueueinfo, "dddp") \
     U(298, perf_event_open) \
-    U(299, recvmmsg) \
+    S(299, recvmmsg, "fpuxp") \
     U(300, fanotify_init) \
     U(301, fanotify_mark) \
     S(302, prlimit64, "ddpp") \
@@ -317,7 +317,7 @@
     U(304, open_by_handle_at) \
     U(305, clock_adjtime) \
     S(306, syncfs, "f") \
-    U(307, sendmmsg) \
+    S(307, sendmmsg, "fpux") \
     U(308, setns) \
     S(309, getcpu, "ppp") \
     U(310, process_vm_readv) \
