@@ -140,6 +140,10 @@ int ProcessVm::run()
     m_hostfs = HostFsHandleTable::open_mounts(m_config);
     // Before the guest starts: a published port already in use on the host ends the run here.
     m_net = net::NetDevice::create(m_config.network);
+    // One round now, before the seccomp filter: it also warms UBSan's dynamic-type cache for the
+    // backend (a cache miss under the filter would call pipe2 in sanitized builds).
+    if (m_net)
+        m_net->service_now();
     raise_descriptor_limit();
     m_memory = std::make_unique<GuestMemory>(m_config.memory_bytes);
     write_boot_info(*m_memory, m_config);
