@@ -6,7 +6,6 @@
 #include <fs/procfs.h>
 #include <fs/tmpfs.h>
 #include <hv/hypercall.h>
-#include <kernel/format.h>
 #include <kernel/log.h>
 #include <kernel/mounts.h>
 #include <lib/errno_codes.h>
@@ -59,40 +58,6 @@ lib::ErrorOr<void> mount_at(const char* path, lib::RefPtr<vfs::FileSystem> file_
     return vfs::mounts().mount(canonical, file_system, read_only);
 }
 
-// Writes /etc/NAME into the overlay's upper layer if ROOTFS has none (issue 8: a program that
-// resolves names needs /etc/hosts and /etc/resolv.conf); ROOTFS itself is never touched.
-void provide_etc_file(const char* name, const char* contents)
-{
-    lib::RefPtr<vfs::Vnode> root = vfs::mounts().root()->root;
-    lib::RefPtr<vfs::Vnode> etc;
-    if (auto found = root->lookup("etc"); !found.is_error())
-        etc = found.release_value();
-    else if (auto made = root->make_directory("etc", 0755); !made.is_error())
-        etc = made.release_value();
-    else
-        return;
-    lib::StringView file_name(name);
-    if (!etc->lookup(file_name).is_error())
-        return;
-    auto file = etc->create(file_name, 0644);
-    if (file.is_error())
-        return;
-    (void)file.value()->write(0, contents, lib::StringView(contents).length());
-}
-
-// "nameserver A.B.C.D" for the network's DNS address (network byte order).
-void provide_network_files()
-{
-    provide_etc_file("hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-    auto const& net = hv::boot_info().net;
-    if (net.mode == static_cast<uint32_t>(uabi::NetMode::None) || net.dns == 0)
-        return;
-    char resolv[64];
-    auto const* octets = reinterpret_cast<const uint8_t*>(&net.dns);
-    format(resolv, sizeof(resolv), "nameserver %u.%u.%u.%u\n", octets[0], octets[1], octets[2], octets[3]);
-    provide_etc_file("resolv.conf", resolv);
-}
-
 } // namespace
 
 lib::ErrorOr<void> mount_file_systems()
@@ -107,7 +72,6 @@ lib::ErrorOr<void> mount_file_systems()
     if (!overlay)
         return ENOMEM;
     TRY(vfs::mounts().mount("/", overlay, false));
-    provide_network_files();
     TRY(mount_at("/tmp", fs::TmpFs::create(limit, TMP_DEVICE), false));
     TRY(mount_at("/dev", fs::DevFs::create(), false));
     TRY(mount_at("/dev/shm", fs::TmpFs::create(limit, SHM_DEVICE), false));
