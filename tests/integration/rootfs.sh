@@ -25,8 +25,9 @@ if [[ ! -x $unikit ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-rootfs.XXXXXX")
-# Host files for --from-host outside /tmp: the guest's /tmp is a fresh tmpfs hiding DIR's.
-programs=$(mktemp -d "$build_dir/rootfs-test.XXXXXX")
+# Host files for --from-host outside /tmp (the guest's /tmp is a fresh tmpfs hiding DIR's),
+# and so not in the build folder either, which may itself lie under /tmp (a CI clone).
+programs=$(mktemp -d /var/tmp/unikit-rootfs-test.XXXXXX)
 trap 'rm -rf "$work" "$programs"' EXIT
 out="$work/stdout"
 err="$work/stderr"
