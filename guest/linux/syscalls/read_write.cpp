@@ -162,6 +162,19 @@ SyscallResult copy_between(uint64_t in_fd, UserAddress in_offset, uint64_t out_f
     uint64_t done = 0;
     while (done < length) {
         size_t chunk = length - done < sizeof(buffer) ? length - done : sizeof(buffer);
+        // Into a pipe, read no more than it has room for: what a pipe or socket input gave
+        // cannot be put back (seek below only works for files), so it would be lost.
+        if (vfs::PipeEnd* pipe = out_position < 0 ? vfs::as_pipe_end(out->vnode()) : nullptr) {
+            size_t room = pipe->pipe().room();
+            if (room == 0) {
+                if (done)
+                    break;
+                if (should_wait(*out, EAGAIN))
+                    return wait_for_state_change();
+                return EAGAIN;
+            }
+            chunk = chunk < room ? chunk : room;
+        }
         auto got = in_position >= 0 ? in->vnode().read(static_cast<uint64_t>(in_position), buffer, chunk) : in->read(buffer, chunk);
         if (got.is_error()) {
             if (done)
