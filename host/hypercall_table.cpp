@@ -37,8 +37,8 @@ static constexpr auto s_modules = [] {
     add(Hypercall::HostRename, "HostRename", hypercalls::host_rename::handle);
     add(Hypercall::HostSetAttributes, "HostSetAttributes", hypercalls::host_set_attributes::handle);
     add(Hypercall::Wait, "Wait", hypercalls::wait::handle);
-    add(Hypercall::NetTransmit, "NetTransmit", hypercalls::net_transmit::handle);
-    add(Hypercall::NetReceive, "NetReceive", hypercalls::net_receive::handle);
+    add(Hypercall::NetNotify, "NetNotify", hypercalls::net_notify::handle);
+    add(Hypercall::NetSync, "NetSync", hypercalls::net_sync::handle);
     return modules;
 }();
 

@@ -147,6 +147,8 @@ int ProcessVm::run()
     raise_descriptor_limit();
     m_memory = std::make_unique<GuestMemory>(m_config.memory_bytes);
     write_boot_info(*m_memory, m_config);
+    if (m_net)
+        m_net->attach(*m_memory);
 
     install_monitor_signal_handlers();
     arm_monitor_timeout(m_config.timeout_ns);
@@ -160,8 +162,10 @@ int ProcessVm::run()
     context.hostfs = m_hostfs.get();
     context.net = m_net.get();
     int status = exit_loop(context);
-    if (m_net)
+    if (m_net) {
+        m_stats.count_frames(m_net->frames_sent(), m_net->frames_received());
         m_stats.set_frames_dropped(m_net->incoming().dropped());
+    }
     terminate();
     m_stats.mark_now(VmStats::Mark::VmStopped);
     if (!context.exit_message.empty())
@@ -179,10 +183,16 @@ int ProcessVm::exit_loop(VmContext& context)
         if (take_child_exited() && !reap_exited_hosts(context))
             break;
         if (m_net) {
-            // Serve the network while the guest runs: slirp's sockets and timers, or the tap
-            // device, until the next hypercall arrives.
+            // Serve the network while the guest runs: the packet device's rings, slirp's
+            // sockets and timers or the tap device, until the next hypercall arrives.
             pollfd channel { m_channel, POLLIN, 0 };
-            if (m_net->poll_with({ &channel, 1 }, -1) <= 0 || channel.revents == 0)
+            std::string problem;
+            int ready = m_net->exchange_and_poll({ &channel, 1 }, -1, problem);
+            if (!problem.empty()) {
+                context.malformed("packet device: " + problem);
+                break;
+            }
+            if (ready <= 0 || channel.revents == 0)
                 continue;
         }
         ssize_t length = recv(m_channel, buffer, sizeof(buffer), MSG_TRUNC);
@@ -205,6 +215,8 @@ int ProcessVm::exit_loop(VmContext& context)
         int64_t result = dispatch_hypercall(context, message.number, message.request);
         if (context.exit_status)
             break;
+        if (message.number == static_cast<uint64_t>(uabi::Hypercall::NetNotify))
+            continue; // the guest does not wait for an answer
         // If the guest is gone, the next recv says so.
         send(m_channel, &result, sizeof(result), MSG_NOSIGNAL);
     }

@@ -32,6 +32,7 @@ kernel::TrapFrame* g_live_frame;
 ExtendedState g_live_extended;
 ReleaseHook g_release_hook;
 IdleWait g_idle_wait;
+TrapExitWork g_trap_exit_work;
 
 void enqueue(Task& task)
 {
@@ -123,6 +124,8 @@ Task& idle_until_runnable()
         g_idled = true;
         int64_t now = g_clock();
         fire_due_timers(now);
+        if (g_trap_exit_work)
+            g_trap_exit_work();
         if (g_run_head)
             continue;
         // Nothing to run: wait for the next deadline or an outside event. With neither,
@@ -401,6 +404,8 @@ void finish_resume(kernel::TrapFrame& frame, ExtendedState live)
 
 void leave_trap(kernel::TrapFrame& frame, ExtendedState live)
 {
+    if (g_trap_exit_work)
+        g_trap_exit_work();
     Task* task = g_current;
     bool preempt = g_yield;
     g_yield = false;
@@ -462,6 +467,7 @@ void kill(Task& task)
 void set_resume_hook(ResumeHook hook) { g_resume_hook = hook; }
 void set_release_hook(ReleaseHook hook) { g_release_hook = hook; }
 void set_idle_wait(IdleWait wait) { g_idle_wait = wait; }
+void set_trap_exit_work(TrapExitWork work) { g_trap_exit_work = work; }
 void set_clock(int64_t (*clock)()) { g_clock = clock; }
 
 } // namespace sched

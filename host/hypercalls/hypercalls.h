@@ -14,8 +14,8 @@ namespace random { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace boot_phase { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace wait { int64_t handle(VmContext&, uabi::Gpa request); }
 // The packet device: net.cpp
-namespace net_transmit { int64_t handle(VmContext&, uabi::Gpa request); }
-namespace net_receive { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace net_notify { int64_t handle(VmContext&, uabi::Gpa request); }
+namespace net_sync { int64_t handle(VmContext&, uabi::Gpa request); }
 // hostfs: hostfs_lookup.cpp, hostfs_io.cpp, hostfs_modify.cpp
 namespace host_root { int64_t handle(VmContext&, uabi::Gpa request); }
 namespace host_lookup { int64_t handle(VmContext&, uabi::Gpa request); }

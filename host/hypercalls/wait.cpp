@@ -1,7 +1,7 @@
 // Wait hypercall: the guest is idle (the HLT of the process platform). The monitor sleeps in
 // ppoll on the event sources the guest watches until one is ready or the deadline passes, so
 // an idle guest costs no CPU and still sees input at once. With a network, the monitor serves
-// it meanwhile and wakes the guest when a frame arrives (EVENT_NET).
+// it meanwhile and wakes the guest when a frame reaches the receive ring (EVENT_NET).
 #include "host/hypercalls/hypercalls.h"
 #include "host/net/net_device.h"
 
@@ -45,7 +45,17 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
     if (request->watch & uabi::EVENT_STDIN)
         sources[count++] = { STDIN_FILENO, POLLIN, 0 };
     uint32_t events = 0;
+    // Frames may have reached the receive ring since the guest last looked.
+    if (context.net) {
+        std::string problem = context.net->exchange();
+        if (!problem.empty())
+            return context.malformed("packet device: " + problem);
+    }
     for (;;) {
+        if ((request->watch & uabi::EVENT_NET) && context.net && context.net->guest_has_frames()) {
+            events |= uabi::EVENT_NET;
+            break;
+        }
         timespec storage;
         const timespec* timeout = timeout_until(request->deadline, storage);
         int ready;
@@ -55,7 +65,10 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
             int timeout_ms = timeout ? static_cast<int>(std::min<int64_t>(INT32_MAX,
                                            (timeout->tv_sec * 1'000'000'000ll + timeout->tv_nsec + 999'999) / 1'000'000))
                                      : -1;
-            ready = context.net->poll_with(std::span<pollfd>(sources, count), timeout_ms);
+            std::string problem;
+            ready = context.net->exchange_and_poll(std::span<pollfd>(sources, count), timeout_ms, problem);
+            if (!problem.empty())
+                return context.malformed("packet device: " + problem);
         } else {
             ready = ppoll(sources, count, timeout, nullptr);
         }
@@ -64,7 +77,7 @@ int64_t handle(VmContext& context, uabi::Gpa request_gpa)
         // Input, end of file and errors all mean a read will not block.
         if (ready > 0 && (request->watch & uabi::EVENT_STDIN) && sources[0].revents)
             events |= uabi::EVENT_STDIN;
-        if ((request->watch & uabi::EVENT_NET) && context.net && context.net->incoming().size() > 0)
+        if ((request->watch & uabi::EVENT_NET) && context.net && context.net->guest_has_frames())
             events |= uabi::EVENT_NET;
         // Done when something the guest watches is ready, at the deadline, or on a signal (the
         // monitor's handlers may have ended the run).

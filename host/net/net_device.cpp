@@ -37,4 +37,33 @@ int NetDevice::poll_with(std::span<pollfd> extra, int timeout_ms)
     return ready;
 }
 
+std::string NetDevice::exchange()
+{
+    if (!m_rings)
+        return {};
+    std::string problem = m_rings->take_transmitted([&](std::span<const uint8_t> frame) { m_backend->send(frame); });
+    if (problem.empty())
+        problem = m_rings->give_received(m_incoming);
+    return problem;
+}
+
+int NetDevice::exchange_and_poll(std::span<pollfd> extra, int timeout_ms, std::string& problem)
+{
+    // Sleep only once the guest has been asked to notify and the rings did not change after.
+    for (;;) {
+        problem = exchange();
+        if (!problem.empty())
+            return -1;
+        if (!m_rings || m_rings->ask_for_notify(m_incoming))
+            break;
+    }
+    int ready = poll_with(extra, timeout_ms);
+    int error = errno;
+    if (m_rings)
+        m_rings->stop_asking();
+    problem = exchange();
+    errno = error;
+    return problem.empty() ? ready : -1;
+}
+
 } // namespace host::net

@@ -1,12 +1,13 @@
 // NetDevice: the monitor's side of the packet device. It owns the network behind it (libslirp
-// or a tap device) and the frames waiting for the guest, and lets the monitor's loops watch the
-// network's descriptors while they wait for the guest.
+// or a tap device), the frames waiting for the guest and the rings in guest RAM, and lets the
+// monitor's loops watch the network's descriptors while they wait for the guest.
 #pragma once
 
-#include "host/net/frame_batch.h"
+#include "host/net/frame_rings.h"
 #include "host/vm_config.h"
 
 #include <memory>
+#include <optional>
 #include <poll.h>
 #include <span>
 #include <stdint.h>
@@ -37,6 +38,20 @@ public:
     FrameQueue& incoming() { return m_incoming; }
     NetBackend& backend() { return *m_backend; }
 
+    // The rings in guest RAM (abi/net_device.h), once it exists.
+    void attach(const GuestMemory& memory) { m_rings.emplace(memory); }
+    // Sends what the guest put in the transmit ring and moves waiting frames into the receive
+    // ring. Returns what is wrong with a ring (the VM must stop), or an empty string.
+    std::string exchange();
+    // The receive ring holds frames the guest has not taken.
+    bool guest_has_frames() const { return m_rings && m_rings->guest_has_frames(); }
+    // Exchanges, then sleeps in poll() on the network and `extra` until something is ready,
+    // asking the guest for NetNotify meanwhile; then exchanges again. Returns poll()'s result,
+    // or -1 with `problem` set when a ring is wrong.
+    int exchange_and_poll(std::span<pollfd> extra, int timeout_ms, std::string& problem);
+    uint64_t frames_sent() const { return m_rings ? m_rings->frames_sent() : 0; }
+    uint64_t frames_received() const { return m_rings ? m_rings->frames_received() : 0; }
+
     // Polls the network's descriptors together with `extra` (placed first) for at most
     // timeout_ms (-1: forever; lowered to the network's next timer) and services the network.
     // Returns poll()'s result for the whole set; `extra`'s revents are filled in.
@@ -48,6 +63,7 @@ public:
 private:
     std::unique_ptr<NetBackend> m_backend;
     FrameQueue m_incoming;
+    std::optional<FrameRings> m_rings;
     std::vector<pollfd> m_fds;
 };
 

@@ -8,7 +8,7 @@
 # debootstrap if it is missing.
 set -euo pipefail
 
-packages=python3,perl,lua5.4,sqlite3,gawk,bc
+packages=python3,perl,lua5.4,sqlite3,gawk,bc,nginx,redis-server
 suite=bookworm
 mirror=${UNIKIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${UNIKIT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/unikit}

@@ -13,9 +13,10 @@ inline constexpr Gpa BOUNCE_BUFFER_GPA = 0x10000; // data staged for hypercalls
 inline constexpr uint64_t BOUNCE_BUFFER_SIZE = 0x10000;
 inline constexpr Gpa ARGS_GPA = 0x20000;         // argv and envp strings
 inline constexpr uint64_t ARGS_MAX = 0x10000;
-// NET_TX_BUFFER_GPA and NET_RX_BUFFER_GPA (abi/net_device.h): the packet device's buffers.
-inline constexpr Gpa FIRST_FREE_GPA = 0x50000;   // the frame allocator owns RAM from here up
-static_assert(NET_TX_BUFFER_GPA >= ARGS_GPA + ARGS_MAX && NET_RX_BUFFER_GPA + NET_BUFFER_SIZE <= FIRST_FREE_GPA);
+// NET_TX_RING_GPA and NET_RX_RING_GPA (abi/net_device.h): the packet device's rings.
+inline constexpr Gpa FIRST_FREE_GPA = 0x220000;  // the frame allocator owns RAM from here up
+static_assert(NET_TX_RING_GPA >= ARGS_GPA + ARGS_MAX && NET_TX_RING_GPA + NET_RING_SIZE <= NET_RX_RING_GPA
+    && NET_RX_RING_GPA + NET_RING_SIZE <= FIRST_FREE_GPA);
 inline constexpr uint32_t BOOT_MAGIC = 0x756e696b; // "unik"
 
 enum BootFlags : uint32_t {

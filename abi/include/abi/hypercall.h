@@ -9,7 +9,7 @@
 
 namespace uabi {
 
-inline constexpr uint32_t UNIKIT_ABI_VERSION = 6;
+inline constexpr uint32_t UNIKIT_ABI_VERSION = 7;
 
 // Guest-physical address: an offset into guest RAM. Never dereferenced directly by the
 // monitor; host/guest_memory.h is the one checked translator.
@@ -41,14 +41,14 @@ enum class Hypercall : uint64_t {
     HostRename = 26,
     HostSetAttributes = 27,
     Wait = 28, // nothing to run: sleep until an event source is ready or a deadline (HLT)
-    // The packet device (abi/net_device.h): Ethernet frames in batches.
-    NetTransmit = 29,
-    NetReceive = 30,
+    // The packet device (abi/net_device.h): rings in guest RAM; these only notify.
+    NetNotify = 29, // one way: the guest writes the message and does not wait for an answer
+    NetSync = 30,
     Count
 };
 
 // Transport for the process platform: the guest writes one HypercallMessage to its channel
-// and reads one int64_t result back. Under KVM the same numbers become `out` ports.
+// and reads one int64_t result back (none for NetNotify). Under KVM the same numbers become `out` ports.
 struct HypercallMessage {
     uint64_t number; // Hypercall
     Gpa request;     // guest-physical address of the request struct

@@ -1,6 +1,6 @@
-// The packet device between the guest kernel and the monitor: Ethernet frames move in batches,
-// one NetTransmit or NetReceive hypercall for as many frames as fit in a buffer, and the
-// network configuration the monitor hands the guest in its boot info.
+// The packet device between the guest kernel and the monitor: Ethernet frames move through two
+// rings in shared guest RAM, and the network configuration the monitor hands the guest in its
+// boot info.
 #pragma once
 
 #include <stddef.h>
@@ -8,51 +8,53 @@
 
 namespace uabi {
 
-// Guest-physical buffers of the packet device: the guest stages outgoing frames in the transmit
-// buffer and the monitor writes incoming ones into the receive buffer (each call names its own
-// buffer and length, which the monitor checks like any other guest address).
-inline constexpr uint64_t NET_TX_BUFFER_GPA = 0x30000;
-inline constexpr uint64_t NET_RX_BUFFER_GPA = 0x40000;
-inline constexpr uint64_t NET_BUFFER_SIZE = 0x10000;
+// The packet device is two rings of frame slots in guest RAM, shared by the guest kernel and the
+// monitor, which run at the same time (on the process platform, in different host processes):
+// the transmit ring (the guest produces, the monitor consumes) and the receive ring (the
+// monitor produces, the guest consumes). A frame moves without a hypercall. The guest looks at
+// the receive ring whenever it leaves a trap and before it idles; the monitor looks at the
+// transmit ring whenever it wakes. The one notification is NetNotify, which the guest sends
+// only when the monitor has said it sleeps waiting for a ring (`monitor_waiting`).
+inline constexpr uint64_t NET_TX_RING_GPA = 0x100000;
+inline constexpr uint64_t NET_RX_RING_GPA = 0x190000;
+inline constexpr uint32_t NET_RING_SLOTS = 256; // a power of two: indices run free and wrap
+inline constexpr uint64_t NET_SLOT_SIZE = 2048;
+inline constexpr uint64_t NET_RING_HEADER_SIZE = 0x1000;
+inline constexpr uint64_t NET_RING_SIZE = NET_RING_HEADER_SIZE + NET_RING_SLOTS * NET_SLOT_SIZE;
 
 // A frame is an Ethernet header and payload without the FCS: 14..NET_FRAME_MAX bytes.
 inline constexpr uint32_t NET_MTU = 1500;
 inline constexpr uint32_t NET_FRAME_MIN = 14;
 inline constexpr uint32_t NET_FRAME_MAX = NET_MTU + 14;
 
-// A batch is a sequence of records, each a NetFrameHeader followed by `length` bytes of frame,
-// the next record starting at the next multiple of NET_RECORD_ALIGN from the batch's start.
-inline constexpr uint32_t NET_RECORD_ALIGN = 8;
+// A ring's first page. Each index counts slots filled (`produced`) or emptied (`consumed`)
+// since boot, modulo 2^32; only its side writes it, with release order after the slots, and
+// the other side reads it with acquire order. produced - consumed is 0..NET_RING_SLOTS; slot
+// i is at NET_RING_HEADER_SIZE + (i % NET_RING_SLOTS) * NET_SLOT_SIZE. A guest that breaks
+// this, or fills a slot with a length outside NET_FRAME_MIN..NET_FRAME_MAX, stops the VM.
+struct NetRingHeader {
+    uint32_t produced;
+    uint32_t pad0[15]; // each index on a cache line of its own
+    uint32_t consumed;
+    uint32_t pad1[15];
+    // Set by the monitor before it sleeps waiting for this ring to change (frames to send on
+    // the transmit ring, room on the receive ring). The guest, after changing the ring and a
+    // full fence, swaps it to 0 and, if it was set, sends NetNotify.
+    uint32_t monitor_waiting;
+};
+static_assert(offsetof(NetRingHeader, consumed) == 64 && offsetof(NetRingHeader, monitor_waiting) == 128);
 
-struct NetFrameHeader {
+struct NetSlot {
     uint32_t length; // bytes of frame that follow
-    uint32_t pad;    // zero
+    uint32_t pad;
+    uint8_t frame[NET_SLOT_SIZE - 8];
 };
-static_assert(sizeof(NetFrameHeader) == 8);
+static_assert(sizeof(NetSlot) == NET_SLOT_SIZE && NET_FRAME_MAX <= sizeof(NetSlot::frame));
 
-// Bytes a record of a frame of `length` bytes takes in a batch.
-constexpr uint64_t net_record_size(uint64_t length)
-{
-    return (sizeof(NetFrameHeader) + length + NET_RECORD_ALIGN - 1) & ~uint64_t(NET_RECORD_ALIGN - 1);
-}
-
-// NetTransmit: `count` records in [buffer, buffer + length) go out, in order. A batch whose
-// records do not fit exactly, or a frame shorter than NET_FRAME_MIN or longer than
-// NET_FRAME_MAX, is malformed and stops the VM. Result: frames accepted (frames the network
-// drops, as a full link would, count too), or -errno (-ENETDOWN without a network).
-// NetReceive: the monitor fills [buffer, buffer + length) with as many whole pending records
-// as fit, sets count and length (bytes used) and pending. Result: frames delivered.
-// Both report in `pending` how many frames wait for the guest after the call, so a busy guest
-// picks them up without a Wait; an idle one waits for EVENT_NET.
-struct NetBatchRequest {
-    // IN (NetReceive: length = capacity)
-    uint64_t buffer; // Gpa
-    uint64_t length;
-    uint32_t count;
-    // OUT
-    uint32_t pending;
-};
-static_assert(sizeof(NetBatchRequest) == 24 && offsetof(NetBatchRequest, pending) == 20);
+// NetNotify (no request, no answer: the guest does not wait for it): the rings changed while
+// the monitor waited. NetSync (no request; answers 0, or -ENETDOWN without a network): the
+// monitor empties the transmit ring and refills the receive ring before it answers; the guest
+// calls it when the transmit ring is full.
 
 enum class NetMode : uint32_t {
     None = 0,  // no packet device

@@ -1,9 +1,11 @@
-// The packet device's guest driver: frames staged in the transmit buffer and sent with one
-// NetTransmit per batch; NetReceive fills the receive buffer with what the monitor holds.
+// The packet device's guest driver: frames go into the transmit ring and come out of the
+// receive ring in shared guest RAM while the monitor works on the other side at the same time
+// (abi/net_device.h). Indices are published with release and read with acquire order.
 #include <hv/hypercall.h>
 #include <kernel/log.h>
 #include <lib/allocator.h>
 #include <net/packet_device.h>
+#include <platform/platform.h>
 #include <sched/scheduler.h>
 
 extern "C" void* memcpy(void*, const void*, size_t);
@@ -15,7 +17,29 @@ namespace {
 
 PacketDevice* g_device;
 bool g_device_started;
-sched::Timer g_poll_soon; // fires at the scheduler's next timer check, outside the stack
+
+uabi::NetRingHeader& ring(uabi::Gpa gpa) { return *reinterpret_cast<uabi::NetRingHeader*>(hv::physical(gpa)); }
+
+uabi::NetSlot& slot(uabi::Gpa gpa, uint32_t index)
+{
+    return *reinterpret_cast<uabi::NetSlot*>(hv::physical(gpa) + uabi::NET_RING_HEADER_SIZE
+        + static_cast<uint64_t>(index % uabi::NET_RING_SLOTS) * uabi::NET_SLOT_SIZE);
+}
+
+uint32_t load_acquire(const uint32_t& index) { return __atomic_load_n(&index, __ATOMIC_ACQUIRE); }
+void store_release(uint32_t& index, uint32_t value) { __atomic_store_n(&index, value, __ATOMIC_RELEASE); }
+
+// After changing a ring: if the monitor sleeps waiting for it, wake it (one message, no
+// answer). The fence pairs with the monitor's between setting monitor_waiting and looking at
+// the ring once more.
+bool notify_if_waiting(uabi::NetRingHeader& header)
+{
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&header.monitor_waiting, __ATOMIC_RELAXED) == 0 || __atomic_exchange_n(&header.monitor_waiting, 0, __ATOMIC_ACQ_REL) == 0)
+        return false;
+    platform::notify(uabi::Hypercall::NetNotify);
+    return true;
+}
 
 // --log-level debug: one line per frame (direction, length, EtherType, IPv4 protocol, ports and
 // TCP flags) for looking at a conversation.
@@ -44,7 +68,7 @@ void log_frame(const char* direction, const uint8_t* frame, size_t length)
 
 void frames_arrived()
 {
-    if (g_device)
+    if (g_device && g_device->has_frames())
         g_device->poll();
 }
 
@@ -61,9 +85,10 @@ PacketDevice* PacketDevice::boot_device()
     g_device = lib::make<PacketDevice>(config);
     if (!g_device)
         return nullptr;
-    // An idle kernel waits in the monitor for frames as well as for its other events.
+    // Frames are taken on the way out of every trap, and an idle kernel waits for them in the
+    // monitor as well as for its other events.
+    sched::set_trap_exit_work(frames_arrived);
     hv::watch_event(uabi::EVENT_NET, frames_arrived);
-    g_poll_soon.fire = [](sched::Timer&) { frames_arrived(); };
     sched::set_idle_wait(hv::idle_wait);
     return g_device;
 }
@@ -88,46 +113,35 @@ void PacketDevice::transmit(const PacketPiece* pieces, size_t count)
         ++m_counters.frames_dropped;
         return;
     }
-    uint64_t record = uabi::net_record_size(length);
-    if (uabi::NET_BUFFER_SIZE - m_queued_bytes < record)
+    auto& header = ring(uabi::NET_TX_RING_GPA);
+    if (m_transmit_produced - load_acquire(header.consumed) >= uabi::NET_RING_SLOTS) {
+        // Full: the monitor empties it before it answers.
         flush();
-    uint8_t* slot = hv::physical(uabi::NET_TX_BUFFER_GPA) + m_queued_bytes;
-    uabi::NetFrameHeader header { static_cast<uint32_t>(length), 0 };
-    memcpy(slot, &header, sizeof(header));
-    size_t offset = sizeof(header);
+        hv::call_raw(uabi::Hypercall::NetSync, nullptr, 0, nullptr);
+        ++m_counters.syncs;
+    }
+    auto& target = slot(uabi::NET_TX_RING_GPA, m_transmit_produced);
+    target.length = static_cast<uint32_t>(length);
+    target.pad = 0;
+    size_t offset = 0;
     for (size_t i = 0; i < count; ++i) {
-        memcpy(slot + offset, pieces[i].data, pieces[i].length);
+        memcpy(target.frame + offset, pieces[i].data, pieces[i].length);
         offset += pieces[i].length;
     }
-    memset(slot + offset, 0, record - offset);
-    log_frame("out", slot + sizeof(header), length);
-    m_queued_bytes += record;
-    ++m_queued_frames;
+    log_frame("out", target.frame, length);
+    ++m_transmit_produced;
+    ++m_counters.frames_sent;
     if (m_batch_depth == 0)
         flush();
 }
 
 void PacketDevice::flush()
 {
-    if (m_queued_frames == 0)
+    if (m_transmit_published == m_transmit_produced)
         return;
-    uabi::NetBatchRequest request { uabi::NET_TX_BUFFER_GPA, m_queued_bytes, m_queued_frames, 0 };
-    int64_t result = hv::call(uabi::Hypercall::NetTransmit, request);
-    ++m_counters.transmit_calls;
-    if (result >= 0)
-        m_counters.frames_sent += m_queued_frames;
-    else
-        m_counters.frames_dropped += m_queued_frames;
-    m_queued_bytes = 0;
-    m_queued_frames = 0;
-    // Frames the monitor holds: fetch them soon rather than at the next idle. Not from here:
-    // flush may run inside the stack's output path, which must not be re-entered with input.
-    if (request.pending > 0) {
-        if (m_polling)
-            m_more_pending = true;
-        else if (!g_poll_soon.armed)
-            sched::arm(g_poll_soon, sched::now());
-    }
+    auto& header = ring(uabi::NET_TX_RING_GPA);
+    store_release(header.produced, m_transmit_published = m_transmit_produced);
+    m_counters.notifications += notify_if_waiting(header);
 }
 
 void PacketDevice::end_batch()
@@ -136,42 +150,39 @@ void PacketDevice::end_batch()
         flush();
 }
 
+bool PacketDevice::has_frames() const { return load_acquire(ring(uabi::NET_RX_RING_GPA).produced) != m_receive_consumed; }
+
 void PacketDevice::poll()
 {
-    if (m_polling) {
-        m_more_pending = true;
+    if (m_polling)
         return;
-    }
     m_polling = true;
     // The frames that answer these (ACKs, ARP replies) go out together at the end.
     begin_batch();
-    do {
-        m_more_pending = false;
-        uabi::NetBatchRequest request { uabi::NET_RX_BUFFER_GPA, uabi::NET_BUFFER_SIZE, 0, 0 };
-        int64_t result = hv::call(uabi::Hypercall::NetReceive, request);
-        ++m_counters.receive_calls;
-        if (result <= 0 || request.length > uabi::NET_BUFFER_SIZE)
+    auto& header = ring(uabi::NET_RX_RING_GPA);
+    for (;;) {
+        uint32_t produced = load_acquire(header.produced);
+        if (produced == m_receive_consumed)
             break;
-        // The receive buffer holds request.count records; each is checked before use.
-        const uint8_t* batch = hv::physical(uabi::NET_RX_BUFFER_GPA);
-        uint64_t offset = 0;
-        for (uint32_t i = 0; i < request.count; ++i) {
-            uabi::NetFrameHeader header;
-            if (request.length - offset < sizeof(header))
-                break;
-            memcpy(&header, batch + offset, sizeof(header));
-            if (header.length > request.length - offset - sizeof(header))
-                break;
-            ++m_counters.frames_received;
-            log_frame("in", batch + offset + sizeof(header), header.length);
-            if (m_receiver)
-                m_receiver(m_receiver_context, batch + offset + sizeof(header), header.length);
-            offset += uabi::net_record_size(header.length);
-            if (offset > request.length)
-                break;
+        if (produced - m_receive_consumed > uabi::NET_RING_SLOTS) {
+            kernel::log(uabi::LogLevel::Error, "unikit: net: the receive ring's index %u is not one the kernel expects", produced);
+            m_receive_consumed = produced;
+            break;
         }
-        m_more_pending |= request.pending > 0;
-    } while (m_more_pending);
+        while (m_receive_consumed != produced) {
+            auto& source = slot(uabi::NET_RX_RING_GPA, m_receive_consumed);
+            uint32_t length = source.length;
+            if (length >= uabi::NET_FRAME_MIN && length <= uabi::NET_FRAME_MAX) {
+                ++m_counters.frames_received;
+                log_frame("in", source.frame, length);
+                if (m_receiver)
+                    m_receiver(m_receiver_context, source.frame, length);
+            }
+            // The slot is the monitor's again only after the receiver is done with it.
+            store_release(header.consumed, ++m_receive_consumed);
+        }
+        m_counters.notifications += notify_if_waiting(header);
+    }
     m_polling = false;
     end_batch();
 }

@@ -295,6 +295,13 @@ int64_t hypercall(uabi::Hypercall number, uabi::Gpa request)
     return result;
 }
 
+void notify(uabi::Hypercall number)
+{
+    uabi::HypercallMessage message { static_cast<uint64_t>(number), 0 };
+    if (host::syscall6(host::Write, CHANNEL_FD, reinterpret_cast<uint64_t>(&message), sizeof(message)) != sizeof(message))
+        die();
+}
+
 int64_t clock_ns(int clock)
 {
     int64_t timespec[2] = {};

@@ -1,8 +1,9 @@
 // The packet device: Ethernet frames between the guest and the monitor's network (libslirp or
-// a tap device), in batches (abi/net_device.h). Frames queued while a TransmitBatch is open go
-// out in one NetTransmit hypercall; NetReceive fetches every pending frame that fits in one.
-// An idle kernel waits for incoming frames in the monitor (uabi::EVENT_NET), so there is no
-// polling loop; a busy one also learns of pending frames from each call's answer.
+// a tap device) through two rings in guest RAM that the monitor reads and fills while the
+// guest runs (abi/net_device.h): sending a frame is a copy into the transmit ring, and the
+// kernel takes arrived frames whenever it leaves a trap (sched::set_trap_exit_work) and before
+// it idles. The one exit is NetNotify, sent only when the monitor sleeps waiting for a ring;
+// an idle kernel waits for frames in the monitor (uabi::EVENT_NET).
 #pragma once
 
 #include <abi/net_device.h>
@@ -29,15 +30,18 @@ public:
     const uabi::NetConfig& config() const { return m_config; }
     void set_receiver(Receiver receiver, void* context);
 
-    // Queues one frame made of `count` pieces (14..NET_FRAME_MAX bytes in all; others are
-    // dropped and counted). It goes out at once unless a TransmitBatch is open, or when the
-    // transmit buffer fills.
+    // Puts one frame made of `count` pieces (14..NET_FRAME_MAX bytes in all; others are
+    // dropped and counted) in the transmit ring. The monitor sees it at once unless a
+    // TransmitBatch is open; a full ring is emptied first with a NetSync hypercall.
     void transmit(const PacketPiece* pieces, size_t count);
-    // Sends what is queued: one NetTransmit hypercall.
+    // Makes the frames put in the transmit ring visible to the monitor (and notifies it if it
+    // sleeps).
     void flush();
-    // Fetches the frames the monitor holds and hands each to the receiver, with the frames
-    // they provoke batched; repeats while more are pending. Never from inside the receiver's
-    // stack (transmit may run there): a flush that learns of pending frames defers the poll.
+    // The receive ring holds frames not yet taken: one load from shared memory.
+    bool has_frames() const;
+    // Hands each frame of the receive ring to the receiver, with the frames they provoke
+    // batched; repeats while more arrive. Never from inside the receiver's stack (transmit may
+    // run there): a nested call does nothing.
     void poll();
 
     // While any batch is open, transmitted frames wait for the last one to close.
@@ -45,7 +49,7 @@ public:
     void end_batch();
 
     struct Counters {
-        uint64_t frames_sent, frames_received, frames_dropped, transmit_calls, receive_calls;
+        uint64_t frames_sent, frames_received, frames_dropped, notifications, syncs;
     };
     const Counters& counters() const { return m_counters; }
 
@@ -55,11 +59,11 @@ private:
     uabi::NetConfig m_config;
     Receiver m_receiver = nullptr;
     void* m_receiver_context = nullptr;
-    uint64_t m_queued_bytes = 0;
-    uint32_t m_queued_frames = 0;
+    uint32_t m_transmit_produced = 0; // slots filled, ever; published at the end of a batch
+    uint32_t m_transmit_published = 0;
+    uint32_t m_receive_consumed = 0;
     uint32_t m_batch_depth = 0;
     bool m_polling = false;
-    bool m_more_pending = false;
     Counters m_counters {};
 };
 

@@ -26,6 +26,8 @@ void release_frames(uint64_t pa, uint64_t length);
 uint64_t ram_size();
 
 int64_t hypercall(uabi::Hypercall number, uabi::Gpa request);
+// A hypercall the monitor does not answer (uabi::Hypercall::NetNotify): returns at once.
+void notify(uabi::Hypercall number);
 
 // Nanoseconds on the host's CLOCK_REALTIME (0) or CLOCK_MONOTONIC (1) clocks.
 int64_t clock_ns(int clock);
