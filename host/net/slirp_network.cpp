@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <libslirp.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 namespace host::net {
@@ -153,6 +154,18 @@ SlirpNetwork::SlirpNetwork(const NetworkConfig& config, FrameQueue& incoming)
             why[0] = static_cast<char>(tolower(static_cast<unsigned char>(why[0])));
             throw VmError("-p " + port.spec + ": " + why);
         }
+    }
+    // libslirp listens on a published port with a backlog of 1: a burst of connections
+    // (redis-benchmark -c 50) overflowed it, the host dropped the handshakes' last ACKs, and
+    // the clients stalled in retransmission backoff. Listening again sets a longer backlog.
+    std::vector<pollfd> fds;
+    int timeout_ms = -1;
+    fill_poll(fds, timeout_ms);
+    for (auto const& fd : fds) {
+        int accepting = 0;
+        socklen_t length = sizeof(accepting);
+        if (getsockopt(fd.fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) == 0 && accepting)
+            listen(fd.fd, SOMAXCONN);
     }
 }
 

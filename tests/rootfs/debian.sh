@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # debian.sh: prints the path of a Debian 12 (bookworm) minbase root filesystem with the
-# programs the compat-debian tests and bench/apps run (python3, perl, lua5.4, sqlite3, gawk,
-# bc; bash, coreutils, gzip and tar come with minbase), building it with debootstrap first if
-# it is not there yet. It is built once per machine (about two minutes) and kept in
-# ${UNIKIT_CACHE_DIR:-~/.cache/unikit}/debian12-apps; a change to the package list below
-# rebuilds it. Needs root (debootstrap, device nodes) and the Debian archive; installs
+# programs the compat-debian and servers tests and bench/apps and bench/net run (python3,
+# perl, lua5.4, sqlite3, gawk, bc, nginx, redis-server; bash, coreutils, gzip and tar come with
+# minbase), building it with debootstrap first if it is not there yet. It is built once per
+# machine (about two minutes) and kept in ${UNIKIT_CACHE_DIR:-~/.cache/unikit}/debian12; a
+# change to the package list below rebuilds it. Concurrent callers wait for one build. Needs root (debootstrap, device nodes) and the Debian archive; installs
 # debootstrap if it is missing.
 set -euo pipefail
 
@@ -12,9 +12,17 @@ packages=python3,perl,lua5.4,sqlite3,gawk,bc,nginx,redis-server
 suite=bookworm
 mirror=${UNIKIT_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${UNIKIT_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/unikit}
-rootfs="$cache/debian12-apps"
+rootfs="$cache/debian12"
 stamp_text="debootstrap --variant=minbase --include=$packages $suite"
 
+if [[ -f $rootfs/.unikit-rootfs && $(cat "$rootfs/.unikit-rootfs") == "$stamp_text" ]]; then
+    echo "$rootfs"
+    exit 0
+fi
+
+mkdir -p "$cache"
+exec 9>"$rootfs.lock"
+flock 9
 if [[ -f $rootfs/.unikit-rootfs && $(cat "$rootfs/.unikit-rootfs") == "$stamp_text" ]]; then
     echo "$rootfs"
     exit 0
@@ -32,7 +40,6 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 echo "debian.sh: building $rootfs with debootstrap (once per machine, about two minutes)" >&2
-mkdir -p "$cache"
 building="$rootfs.building"
 rm -rf "$building"
 log="$cache/debootstrap.log"
