@@ -6,6 +6,7 @@
 #include <fs/procfs.h>
 #include <fs/tmpfs.h>
 #include <hv/hypercall.h>
+#include <kernel/format.h>
 #include <kernel/log.h>
 #include <kernel/mounts.h>
 #include <lib/errno_codes.h>
@@ -58,6 +59,38 @@ lib::ErrorOr<void> mount_at(const char* path, lib::RefPtr<vfs::FileSystem> file_
     return vfs::mounts().mount(canonical, file_system, read_only);
 }
 
+// Makes `contents` the root overlay's fallback file at `path`, kept as `name` in `files`: what
+// the guest sees there when ROOTFS has none.
+lib::ErrorOr<void> add_fallback_file(fs::OverlayFs& overlay, fs::TmpFs& files, const char* path, const char* name, const char* contents)
+{
+    auto file = TRY(files.root()->create(name, 0644));
+    size_t length = lib::StringView(contents).length();
+    if (TRY(file->write(0, contents, length)) != length)
+        return ENOSPC;
+    return overlay.add_fallback_file(path, file);
+}
+
+// /etc/hosts (localhost) and, with a network that has a DNS server, /etc/resolv.conf
+// ("nameserver A.B.C.D") for a ROOTFS without them, as docker provides them (issue 8). They
+// stand below the overlay's layers, so ROOTFS's /etc is neither copied up nor changed, and a
+// program's own file takes precedence; /etc's listing does not show them.
+lib::ErrorOr<void> provide_network_files(fs::OverlayFs& overlay)
+{
+    auto files = fs::TmpFs::create(0, OVERLAY_UPPER_DEVICE);
+    if (!files)
+        return ENOMEM;
+    TRY(add_fallback_file(overlay, *files, "/etc/hosts", "hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"));
+    auto const& net = hv::boot_info().net;
+    if (net.mode != static_cast<uint32_t>(uabi::NetMode::None) && net.dns != 0) {
+        char resolv[64];
+        auto const* octets = reinterpret_cast<const uint8_t*>(&net.dns);
+        format(resolv, sizeof(resolv), "nameserver %u.%u.%u.%u\n", octets[0], octets[1], octets[2], octets[3]);
+        TRY(add_fallback_file(overlay, *files, "/etc/resolv.conf", "resolv.conf", resolv));
+    }
+    files->set_read_only(true);
+    return {};
+}
+
 } // namespace
 
 lib::ErrorOr<void> mount_file_systems()
@@ -71,6 +104,7 @@ lib::ErrorOr<void> mount_file_systems()
     auto overlay = fs::OverlayFs::create(rootfs, upper);
     if (!overlay)
         return ENOMEM;
+    TRY(provide_network_files(*overlay));
     TRY(vfs::mounts().mount("/", overlay, false));
     TRY(mount_at("/tmp", fs::TmpFs::create(limit, TMP_DEVICE), false));
     TRY(mount_at("/dev", fs::DevFs::create(), false));

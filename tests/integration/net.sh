@@ -3,7 +3,8 @@
 # status 125: bad syntax, a host port already in use, -p without slirp, a missing tap device),
 # and traffic through the packet device under slirp: a guest client fetching from a host server
 # through 10.0.2.2 (the host's loopback), a guest server reached from the host through -p
-# (curl), both compared with the file served, and --stats counting the batched hypercalls.
+# (curl), both compared with the file served, and --stats counting the batched hypercalls;
+# /etc/hosts and /etc/resolv.conf provided for a ROOTFS that has none, /etc itself unchanged.
 #
 # Run:   bash tests/integration/net.sh BUILD_DIR      (ends with "N passed, M failed")
 # In ctest as `net`.
@@ -159,6 +160,54 @@ done
 kill "$holder_pid" 2>/dev/null
 wait "$holder_pid" 2>/dev/null
 holder_pid=""
+
+# /etc/hosts and /etc/resolv.conf for a ROOTFS without them (the test rootfs has neither), as
+# docker provides them: files that stand below the overlay, so /etc stays ROOTFS's (not listed
+# there, same size, link count and mtime) and a program's own file takes precedence.
+begin "/etc/hosts provided when ROOTFS has none"
+unikit run "$rootfs" -- /bin/busybox cat /etc/hosts
+expect_status 0
+expect_line $'127.0.0.1\tlocalhost'
+expect_line $'::1\tlocalhost ip6-localhost ip6-loopback'
+finish
+begin "/etc/resolv.conf names slirp's DNS when ROOTFS has none"
+unikit run "$rootfs" -- /bin/busybox cat /etc/resolv.conf
+expect_status 0
+expect_line "nameserver 10.0.2.3"
+finish
+begin "no /etc/resolv.conf with --net none, /etc/hosts still"
+unikit run --net none "$rootfs" -- /bin/sh -c 'cat /etc/hosts; cat /etc/resolv.conf'
+expect_status 1
+expect_line $'127.0.0.1\tlocalhost'
+finish
+begin "/etc stays ROOTFS's"
+unikit run "$rootfs" -- /bin/sh -c 'stat -c "%s %h %Y %a %u" /etc; ls -1a /etc'
+expect_status 0
+[[ $(cat "$out") == "$(stat -c '%s %h %Y %a %u' "$rootfs/etc"; ls -1a "$rootfs/etc" | LC_ALL=C sort)" ]] ||
+    problem "stat and listing of /etc differ from ROOTFS's: $(tr '\n' ' ' <"$out")"
+finish
+begin "the program's own /etc/hosts and /etc/resolv.conf win"
+unikit run "$rootfs" -- /bin/sh -c 'echo "10.1.2.3 own" >/etc/hosts; cat /etc/hosts; ls /etc | grep -c hosts
+    rm /etc/hosts; cat /etc/hosts 2>/dev/null || echo hosts gone
+    mv /etc/resolv.conf /etc/resolv.old; cat /etc/resolv.old; cat /etc/resolv.conf 2>/dev/null || echo resolv.conf gone'
+expect_status 0
+[[ $(cat "$out") == $'10.1.2.3 own\n1\nhosts gone\nnameserver 10.0.2.3\nresolv.conf gone' ]] ||
+    problem "unexpected output: $(tr '\n' '|' <"$out")"
+finish
+# glibc's resolver through the provided /etc/hosts, in the Debian rootfs of compat-debian (it has
+# no /etc/hosts); skipped when that rootfs cannot be had (tests/rootfs/debian.sh needs root).
+begin "getent hosts localhost in the Debian rootfs"
+if $active && debian_rootfs=$(bash "$script_dir/../rootfs/debian.sh" 2>"$work/debian.log"); then
+    if [[ -e $debian_rootfs/etc/hosts ]]; then
+        problem "$debian_rootfs has an /etc/hosts: the case tests nothing"
+    fi
+    unikit run "$debian_rootfs" -- getent hosts localhost
+    expect_status 0
+    grep -qE '^(127\.0\.0\.1|::1) +localhost( |$)' "$out" || problem "getent did not find localhost"
+else
+    active=false
+fi
+finish
 
 begin "--net none runs"
 unikit run --net none "$rootfs" -- /bin/busybox echo offline

@@ -598,6 +598,103 @@ TEST_F(Overlay, ListingsReportWhatLookupReports)
         EXPECT_TRUE(inodes.insert(stat(*at(path)).inode).second) << path;
 }
 
+// Fallback files (OverlayFs::add_fallback_file): /etc/resolv.conf, which the lower layer lacks,
+// and /etc/hosts, which it has.
+class OverlayFallback : public Overlay {
+protected:
+    void SetUp() override
+    {
+        Overlay::SetUp();
+        auto resolv = fallbacks->root()->create("resolv.conf", 0644).release_value();
+        write_at(*resolv, 0, "nameserver 10.0.2.3\n");
+        auto hosts = fallbacks->root()->create("hosts", 0644).release_value();
+        write_at(*hosts, 0, "fallback hosts");
+        fallbacks->set_read_only(true);
+        ASSERT_FALSE(overlay->add_fallback_file("/etc/resolv.conf", resolv).is_error());
+        ASSERT_FALSE(overlay->add_fallback_file("/etc/hosts", hosts).is_error());
+        etc_before = stat(*at("etc"));
+    }
+
+    void TearDown() override
+    {
+        Overlay::TearDown();
+        EXPECT_EQ(read_all(*fallbacks->root()->lookup("resolv.conf").release_value()), "nameserver 10.0.2.3\n");
+    }
+
+    RefPtr<fs::TmpFs> fallbacks = fs::TmpFs::create(0, 3);
+    vfs::Attributes etc_before {};
+};
+
+TEST_F(OverlayFallback, ShowsTheFileWhereNeitherLayerHasOne)
+{
+    auto resolv = at("etc/resolv.conf");
+    ASSERT_TRUE(resolv);
+    EXPECT_EQ(read_all(*resolv), "nameserver 10.0.2.3\n");
+    auto attributes = stat(*resolv);
+    EXPECT_EQ(attributes.mode, vfs::TypeRegular | 0644);
+    EXPECT_EQ(attributes.device, 2u);
+    EXPECT_EQ(attributes.inode & fs::OverlayFs::FALLBACK_INODE_FLAG, fs::OverlayFs::FALLBACK_INODE_FLAG);
+    EXPECT_EQ(at("etc/resolv.conf"), resolv);
+    ASSERT_FALSE(resolv->open(0).is_error());
+    // The lower layer's own file wins; elsewhere the name means nothing.
+    EXPECT_EQ(read_all(*at("etc/hosts")), "127.0.0.1 localhost");
+    EXPECT_EQ(lookup_error(root_node, "resolv.conf"), ENOENT);
+    EXPECT_EQ(lookup_error(root_node, "data/resolv.conf"), ENOENT);
+    // /etc is the lower layer's: not copied up, not listing the file, unchanged.
+    EXPECT_FALSE(upper_at("etc"));
+    EXPECT_EQ(sorted(list(*at("etc"))), sorted({ ".", "..", "passwd", "hosts" }));
+    auto etc = stat(*at("etc"));
+    EXPECT_EQ(etc.link_count, etc_before.link_count);
+    EXPECT_EQ(etc.size, etc_before.size);
+    EXPECT_TRUE(same_time(etc.modify_time, etc_before.modify_time));
+    EXPECT_EQ(list(*upper->root()), (std::vector<std::string> { ".", ".." }));
+}
+
+TEST_F(OverlayFallback, WritingCopiesItUpAndTheProgramsFileWins)
+{
+    auto resolv = at("etc/resolv.conf");
+    ASSERT_FALSE(resolv->open(WRITE_ONLY).is_error());
+    write_at(*resolv, 0, "nameserver 10.9.9.9\n");
+    EXPECT_EQ(read_all(*at("etc/resolv.conf")), "nameserver 10.9.9.9\n");
+    EXPECT_EQ(read_all(*upper_at("etc/resolv.conf")), "nameserver 10.9.9.9\n");
+    EXPECT_EQ(stat(*at("etc/resolv.conf")).inode, stat(*resolv).inode);
+    EXPECT_EQ(sorted(list(*at("etc"))), sorted({ ".", "..", "passwd", "hosts", "resolv.conf" }));
+}
+
+TEST_F(OverlayFallback, CreatingOrRenamingOverItReplacesIt)
+{
+    EXPECT_EQ(at("etc")->create("resolv.conf", 0600).error(), EEXIST);
+    auto made = at("etc")->create("resolv.new", 0600).release_value();
+    write_at(*made, 0, "nameserver 9.9.9.9\n");
+    ASSERT_FALSE(at("etc")->rename("resolv.new", *at("etc"), "resolv.conf", 0).is_error());
+    EXPECT_EQ(read_all(*at("etc/resolv.conf")), "nameserver 9.9.9.9\n");
+    EXPECT_EQ(stat(*at("etc/resolv.conf")).mode, vfs::TypeRegular | 0600);
+    // Removing the program's file does not bring the fallback back.
+    ASSERT_FALSE(at("etc")->unlink("resolv.conf").is_error());
+    EXPECT_EQ(lookup_error(root_node, "etc/resolv.conf"), ENOENT);
+}
+
+TEST_F(OverlayFallback, RemovingOrRenamingItLeavesAWhiteout)
+{
+    ASSERT_FALSE(at("etc")->rename("resolv.conf", *at("etc"), "resolv.old", 0).is_error());
+    EXPECT_EQ(read_all(*at("etc/resolv.old")), "nameserver 10.0.2.3\n");
+    EXPECT_EQ(lookup_error(root_node, "etc/resolv.conf"), ENOENT);
+    ASSERT_FALSE(at("etc")->rename("resolv.old", *at("etc"), "resolv.conf", 0).is_error());
+    EXPECT_EQ(read_all(*at("etc/resolv.conf")), "nameserver 10.0.2.3\n");
+    ASSERT_FALSE(at("etc")->unlink("resolv.conf").is_error());
+    EXPECT_EQ(lookup_error(root_node, "etc/resolv.conf"), ENOENT);
+    EXPECT_EQ(at("etc")->unlink("resolv.conf").error(), ENOENT);
+}
+
+TEST_F(OverlayFallback, OnlyInItsOwnDirectory)
+{
+    // Only at its own path, and only a path with a directory and a name makes one.
+    ASSERT_FALSE(root_node->make_directory("etc2", 0755).is_error());
+    EXPECT_EQ(lookup_error(root_node, "etc2/resolv.conf"), ENOENT);
+    EXPECT_EQ(overlay->add_fallback_file("nothing", at("etc/passwd")).error(), EINVAL);
+    EXPECT_EQ(overlay->add_fallback_file("/etc/", at("etc/passwd")).error(), EINVAL);
+}
+
 TEST(OverlayReadOnly, AReadOnlyUpperLayerRefusesChanges)
 {
     auto lower = fs::TmpFs::create(0, 1);

@@ -44,7 +44,7 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::finish_new_entry(lib::StringV
         }
         m_fs.remove_whiteout(directory, name);
     }
-    return node_for(name, upper_child, nullptr);
+    return node_for(name, upper_child, nullptr, 0);
 }
 
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::create(lib::StringView name, uint32_t mode)
@@ -108,8 +108,8 @@ lib::ErrorOr<void> OverlayNode::remove_entry(lib::StringView name, OverlayNode& 
 {
     if (m_fs.is_read_only())
         return EROFS;
-    bool needs_whiteout = lower_has(name);
-    if (needs_whiteout) {
+    bool whiteout = needs_whiteout(name);
+    if (whiteout) {
         TRY(copy_up());
         TRY(m_fs.add_whiteout(upper_inode(), name));
     }
@@ -117,7 +117,7 @@ lib::ErrorOr<void> OverlayNode::remove_entry(lib::StringView name, OverlayNode& 
         uint64_t child_upper_inode = child.upper_inode();
         auto removed = child.is_overlay_directory() ? m_upper->remove_directory(name) : m_upper->unlink(name);
         if (removed.is_error()) {
-            if (needs_whiteout)
+            if (whiteout)
                 m_fs.remove_whiteout(upper_inode(), name);
             return removed;
         }

@@ -72,6 +72,24 @@ bool OverlayNode::lower_has(lib::StringView name)
     return m_lower && !m_lower->lookup(name).is_error();
 }
 
+bool OverlayNode::needs_whiteout(lib::StringView name) { return lower_has(name) || m_fs.find_fallback(*this, name); }
+
+bool OverlayNode::is_at(lib::StringView path) const
+{
+    const OverlayNode* node = this;
+    size_t end = path.length();
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && path[start - 1] != '/')
+            --start;
+        if (start == 0 || !node->m_parent || path.substring(start, end - start) != lib::StringView(node->m_name, node->m_name_length))
+            return false;
+        node = node->m_parent.ptr();
+        end = start - 1;
+    }
+    return node == m_fs.root().ptr();
+}
+
 lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::lookup(lib::StringView name)
 {
     if (!is_overlay_directory())
@@ -88,7 +106,8 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::lookup(lib::StringView name)
             return lib::Error(found.error());
     }
     bool upper_is_directory = upper_child && upper_child->is_directory();
-    if (m_lower && (!upper_child || upper_is_directory) && !(m_upper && m_fs.is_whiteout(upper_inode(), name))) {
+    bool whiteout = m_upper && m_fs.is_whiteout(upper_inode(), name);
+    if (m_lower && (!upper_child || upper_is_directory) && !whiteout) {
         auto found = m_lower->lookup(name);
         if (!found.is_error())
             lower_child = found.release_value();
@@ -98,14 +117,18 @@ lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::lookup(lib::StringView name)
     // An upper directory merges only with a lower directory, and not when opaque.
     if (upper_child && lower_child && (!lower_child->is_directory() || m_fs.is_opaque(inode_of(*upper_child))))
         lower_child = nullptr;
-    if (!upper_child && !lower_child)
-        return ENOENT;
-    return node_for(name, upper_child, lower_child);
+    if (!upper_child && !lower_child) {
+        // Below both layers: a fallback file (OverlayFs::add_fallback_file).
+        OverlayFallback* fallback = whiteout ? nullptr : m_fs.find_fallback(*this, name);
+        if (!fallback)
+            return ENOENT;
+        return node_for(name, nullptr, fallback->file, fallback->inode);
+    }
+    return node_for(name, upper_child, lower_child, lower_child ? inode_of(*lower_child) : 0);
 }
 
-lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::node_for(lib::StringView name, lib::RefPtr<vfs::Vnode> upper, lib::RefPtr<vfs::Vnode> lower)
+lib::ErrorOr<lib::RefPtr<vfs::Vnode>> OverlayNode::node_for(lib::StringView name, lib::RefPtr<vfs::Vnode> upper, lib::RefPtr<vfs::Vnode> lower, uint64_t lower_inode)
 {
-    uint64_t lower_inode = lower ? inode_of(*lower) : 0;
     OverlayNode* live = upper ? m_fs.find_live_node_by_upper(*upper) : m_fs.find_live_node_by_lower(lower_inode);
     lib::RefPtr<OverlayNode> node = live;
     if (!node) {

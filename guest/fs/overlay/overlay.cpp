@@ -1,5 +1,5 @@
-// The overlay file system object: its layers, its live nodes, and what it remembers about
-// upper files (origins, opaque directories, whiteouts).
+// The overlay file system object: its layers, its live nodes, what it remembers about upper
+// files (origins, opaque directories, whiteouts), and the fallback files below both layers.
 #include "overlay_node.h"
 
 namespace fs {
@@ -13,6 +13,11 @@ OverlayFs::OverlayFs(lib::RefPtr<vfs::FileSystem> lower, lib::RefPtr<TmpFs> uppe
 OverlayFs::~OverlayFs()
 {
     m_root = nullptr;
+    while (m_fallbacks) {
+        OverlayFallback* fallback = m_fallbacks;
+        m_fallbacks = fallback->next;
+        lib::destroy(fallback);
+    }
     for (auto*& bucket : m_states) {
         while (bucket) {
             OverlayUpperState* state = bucket;
@@ -62,6 +67,38 @@ lib::RefPtr<OverlayFs> OverlayFs::create(lib::RefPtr<vfs::FileSystem> lower, lib
 }
 
 lib::RefPtr<vfs::Vnode> OverlayFs::root() { return m_root; }
+
+lib::ErrorOr<void> OverlayFs::add_fallback_file(lib::StringView path, lib::RefPtr<vfs::Vnode> file)
+{
+    size_t name_offset = path.length();
+    while (name_offset > 0 && path[name_offset - 1] != '/')
+        --name_offset;
+    if (!file || name_offset == 0 || name_offset == path.length() || path.length() - name_offset > TmpFs::MAX_NAME_LENGTH)
+        return EINVAL;
+    auto* fallback = lib::make<OverlayFallback>();
+    if (!fallback)
+        return ENOMEM;
+    if (!path.copy_to(fallback->path, sizeof(fallback->path))) {
+        lib::destroy(fallback);
+        return ENAMETOOLONG;
+    }
+    fallback->path_length = path.length();
+    fallback->name_offset = name_offset;
+    fallback->file_system = &file->file_system();
+    fallback->file = file;
+    fallback->inode = FALLBACK_INODE_FLAG | ++m_fallback_count;
+    fallback->next = m_fallbacks;
+    m_fallbacks = fallback;
+    return {};
+}
+
+OverlayFallback* OverlayFs::find_fallback(OverlayNode& directory, lib::StringView name)
+{
+    for (OverlayFallback* fallback = m_fallbacks; fallback; fallback = fallback->next)
+        if (fallback->name() == name && directory.is_at(fallback->directory()))
+            return fallback;
+    return nullptr;
+}
 
 OverlayNode* OverlayFs::find_live_node_by_upper(vfs::Vnode& upper)
 {

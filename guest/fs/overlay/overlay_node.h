@@ -22,6 +22,23 @@ struct OverlayUpperState {
     OverlayWhiteout* whiteouts;
 };
 
+// A file shown where neither layer has one (OverlayFs::add_fallback_file).
+struct OverlayFallback {
+    static constexpr size_t PATH_CAPACITY = 128;
+
+    OverlayFallback* next { nullptr };
+    lib::RefPtr<vfs::FileSystem> file_system; // `file`'s, kept alive as long as it
+    lib::RefPtr<vfs::Vnode> file;
+    uint64_t inode { 0 };
+    size_t name_offset { 0 }; // where the last component of `path` starts
+    size_t path_length { 0 };
+    char path[PATH_CAPACITY] {};
+
+    lib::StringView name() const { return lib::StringView(path + name_offset, path_length - name_offset); }
+    // "/etc" for "/etc/hosts"; empty for a file in the root.
+    lib::StringView directory() const { return lib::StringView(path, name_offset - 1); }
+};
+
 class OverlayNode final : public vfs::Vnode {
 public:
     // `lower` is the lower file, or for a directory the lower directory merged into it.
@@ -62,6 +79,9 @@ public:
         m_removed = is_overlay_directory();
     }
     OverlayNode* parent() const { return m_parent.ptr(); }
+    // Whether this is the directory at `path` ("/etc"; empty for the root) by the names it was
+    // found under.
+    bool is_at(lib::StringView path) const;
 
     // The live-node list of OverlayFs.
     OverlayNode* m_next_live { nullptr };
@@ -70,10 +90,14 @@ public:
 private:
     vfs::Vnode& current() { return m_upper ? *m_upper : *m_lower; }
     uint64_t upper_inode();
-    // The node for a child found in the layers (either may be null, not both).
-    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> node_for(lib::StringView name, lib::RefPtr<vfs::Vnode> upper, lib::RefPtr<vfs::Vnode> lower);
+    // The node for a child found in the layers (either may be null, not both); `lower_inode`
+    // is the number of `lower`.
+    lib::ErrorOr<lib::RefPtr<vfs::Vnode>> node_for(lib::StringView name, lib::RefPtr<vfs::Vnode> upper, lib::RefPtr<vfs::Vnode> lower, uint64_t lower_inode);
     lib::ErrorOr<lib::RefPtr<OverlayNode>> find_child(lib::StringView name);
     bool lower_has(lib::StringView name);
+    // Whether removing `name` from the upper layer would let something show through: the lower
+    // layer's entry or a fallback file.
+    bool needs_whiteout(lib::StringView name);
     lib::ErrorOr<void> check_empty();
     // Before creating `name`: it must not be visible; this directory is copied up.
     lib::ErrorOr<void> prepare_new_entry(lib::StringView name);

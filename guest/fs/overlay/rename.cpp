@@ -71,7 +71,7 @@ lib::ErrorOr<void> OverlayNode::rename(lib::StringView name, vfs::Vnode& new_dir
 
     // What may fail goes first: the whiteout for the old name, opaque marks for directories
     // landing on names the lower layer has (left in place on failure: harmless then).
-    bool whiteout_old = !exchange && lower_has(name);
+    bool whiteout_old = !exchange && needs_whiteout(name);
     if (whiteout_old)
         TRY(m_fs.add_whiteout(upper_inode(), name));
     if (source->is_overlay_directory() && new_directory.lower_has(new_name))

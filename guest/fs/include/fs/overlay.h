@@ -12,6 +12,7 @@ namespace fs {
 
 class OverlayNode;
 struct OverlayUpperState;
+struct OverlayFallback;
 
 class OverlayFs final : public vfs::FileSystem {
 public:
@@ -28,6 +29,14 @@ public:
 
     vfs::FileSystem& lower() { return *m_lower; }
     TmpFs& upper() { return *m_upper; }
+
+    // A file the merged tree shows at `path` ("/etc/hosts") when neither layer has one there, as
+    // docker provides /etc/hosts and /etc/resolv.conf. It stands below the lower layer: reading
+    // and stat see `file` (read-only; under an inode number of its own), writing or changing it
+    // copies it up as it would a lower file, so the program's own file takes precedence, and
+    // removing it leaves a whiteout. Its directory stays the layers' own: the file is not listed
+    // by read_directory, so a listing, size, link count and times of /etc are ROOTFS's.
+    lib::ErrorOr<void> add_fallback_file(lib::StringView path, lib::RefPtr<vfs::Vnode> file);
 
     // --- for the nodes (guest/fs/overlay/) ---
 
@@ -47,9 +56,13 @@ public:
     lib::ErrorOr<void> set_origin(uint64_t upper_inode, uint64_t lower_inode);
     bool find_origin(uint64_t upper_inode, uint64_t& lower_inode);
     void forget(uint64_t upper_inode); // the upper file is gone
+    // The fallback file for `name` in `directory`, or null.
+    OverlayFallback* find_fallback(OverlayNode& directory, lib::StringView name);
 
     // The inode number the overlay reports for an upper-only file.
     static constexpr uint64_t UPPER_INODE_FLAG = 1ull << 62;
+    // ... and for a fallback file (with its number among them).
+    static constexpr uint64_t FALLBACK_INODE_FLAG = 1ull << 61;
     uint64_t device_number() const { return m_upper->device_number(); }
 
 private:
@@ -64,6 +77,8 @@ private:
     lib::RefPtr<OverlayNode> m_root;
     OverlayNode* m_live_nodes { nullptr };
     OverlayUpperState* m_states[STATE_BUCKETS] {};
+    OverlayFallback* m_fallbacks { nullptr };
+    uint64_t m_fallback_count { 0 };
 };
 
 } // namespace fs
