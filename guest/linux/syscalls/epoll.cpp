@@ -30,7 +30,6 @@ constexpr uint32_t EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPO
 constexpr int EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2, EPOLL_CTL_MOD = 3;
 constexpr uint32_t EPOLL_CLOEXEC = vfs::CloseOnExec;
 constexpr int MAX_NESTING = 4; // EP_MAX_NESTS: the longest chain of epoll sets in each other
-constexpr uint64_t SIGSET_SIZE = 8;
 constexpr size_t MAX_REPORT = 1024; // events one call returns at most
 constexpr size_t FILE_BUCKETS = 1024;
 
@@ -323,17 +322,6 @@ SyscallResult wait_for_events(uint64_t epfd, UserAddress events, int64_t maxeven
     return wait_until_handler(deadline, signal_mask);
 }
 
-// The sigmask arguments of epoll_pwait and epoll_pwait2 (null: keep the thread's).
-lib::ErrorOr<bool> read_signal_mask(UserAddress address, uint64_t size, uint64_t& mask)
-{
-    if (!address)
-        return false;
-    if (size != SIGSET_SIZE)
-        return EINVAL;
-    mask = TRY(read_user<uint64_t>(address));
-    return true;
-}
-
 } // namespace
 
 // int epoll_create1(int flags);
@@ -410,7 +398,7 @@ SyscallResult sys_epoll_wait(SyscallArguments& a)
 SyscallResult sys_epoll_pwait(SyscallArguments& a)
 {
     uint64_t mask = 0;
-    bool masked = TRY(read_signal_mask(a[4], a[5], mask));
+    bool masked = TRY(read_wait_signal_mask(a[4], a[5], mask));
     int timeout = static_cast<int>(a[3]);
     return wait_for_events(a[0], a[1], static_cast<int>(a[2]), timeout < 0 ? -1 : int64_t(timeout) * 1000000, masked ? &mask : nullptr);
 }
@@ -420,7 +408,7 @@ SyscallResult sys_epoll_pwait2(SyscallArguments& a)
 {
     int64_t timeout = a[3] ? TRY(read_duration(a[3])) : -1;
     uint64_t mask = 0;
-    bool masked = TRY(read_signal_mask(a[4], a[5], mask));
+    bool masked = TRY(read_wait_signal_mask(a[4], a[5], mask));
     return wait_for_events(a[0], a[1], static_cast<int>(a[2]), timeout, masked ? &mask : nullptr);
 }
 

@@ -1,8 +1,10 @@
 // poll, ppoll, select, pselect6. With nothing ready the thread sleeps until some file changes
 // state, the timeout passes or a signal comes (EINTR), and each time it wakes the call runs
 // again: it looks at its files afresh and keeps its first deadline.
-// A signal handler ends the call with EINTR, SA_RESTART or not, as on Linux.
-// FIXME: the signal masks of ppoll and pselect6 are not applied while they wait.
+// A signal handler ends the call with EINTR, SA_RESTART or not, as on Linux. ppoll's and
+// pselect6's signal masks hold while they wait, as epoll_pwait's (wait_until_handler); a call
+// that finds files ready returns them under the thread's own mask, and one that finds none and
+// does not wait still ends with EINTR for a signal its mask lets through, as on Linux.
 #include <linux/clock.h>
 #include <linux/file_syscalls.h>
 #include <linux/io_wait.h>
@@ -73,7 +75,7 @@ lib::ErrorOr<void> write_remaining(UserAddress address, int64_t deadline, int64_
     return {};
 }
 
-SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAddress timeout_out = 0)
+SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAddress timeout_out = 0, const uint64_t* signal_mask = nullptr)
 {
     if (count > MAX_POLL)
         return EINVAL;
@@ -81,7 +83,9 @@ SyscallResult poll_fds(UserAddress fds, uint64_t count, int64_t timeout, UserAdd
     int ready = scan(count);
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
     if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
-        return wait_until_handler(deadline);
+        return wait_until_handler(deadline, signal_mask);
+    if (!ready)
+        TRY(apply_wait_signal_mask(signal_mask));
     TRY(copy_to_user(fds, g_poll, count * sizeof(PollFd)));
     TRY(write_remaining(timeout_out, deadline, 1));
     return ready;
@@ -100,7 +104,7 @@ lib::ErrorOr<int64_t> timeout_from_timespec(UserAddress address)
 
 // select's three bitmaps become poll entries and back.
 SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set, UserAddress except_set, int64_t timeout,
-    UserAddress timeout_out, int64_t divisor)
+    UserAddress timeout_out, int64_t divisor, const uint64_t* signal_mask = nullptr)
 {
     if (count < 0 || count > static_cast<int>(MAX_POLL))
         return EINVAL;
@@ -140,7 +144,9 @@ SyscallResult select_fds(int count, UserAddress read_set, UserAddress write_set,
     }
     int64_t deadline = ready || timeout == 0 ? sched::NO_DEADLINE : deadline_of(timeout);
     if (!ready && timeout != 0 && !sched::deadline_passed(deadline))
-        return wait_until_handler(deadline);
+        return wait_until_handler(deadline, signal_mask);
+    if (!ready)
+        TRY(apply_wait_signal_mask(signal_mask));
     TRY(write_remaining(timeout_out, deadline, divisor));
     for (int s = 0; s < 3; ++s)
         if (addresses[s])
@@ -161,7 +167,9 @@ SyscallResult sys_poll(SyscallArguments& a)
 SyscallResult sys_ppoll(SyscallArguments& a)
 {
     int64_t timeout = TRY(timeout_from_timespec(a[2]));
-    return poll_fds(a[0], a[1], timeout, a[2]);
+    uint64_t mask = 0;
+    bool masked = TRY(read_wait_signal_mask(a[3], a[4], mask));
+    return poll_fds(a[0], a[1], timeout, a[2], masked ? &mask : nullptr);
 }
 
 // int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, struct timeval *timeout);
@@ -179,10 +187,16 @@ SyscallResult sys_select(SyscallArguments& a)
 }
 
 // int pselect6(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timespec *timeout, void *sigmask);
+// `sigmask` points to { const sigset_t *ss; size_t ss_len; }, as Linux's struct sigset_argpack.
 SyscallResult sys_pselect6(SyscallArguments& a)
 {
+    uint64_t mask_argument[2] = { 0, 0 };
+    if (a[5])
+        TRY(copy_from_user(mask_argument, a[5], sizeof(mask_argument)));
     int64_t timeout = TRY(timeout_from_timespec(a[4]));
-    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout, a[4], 1);
+    uint64_t mask = 0;
+    bool masked = TRY(read_wait_signal_mask(mask_argument[0], mask_argument[1], mask));
+    return select_fds(static_cast<int>(a[0]), a[1], a[2], a[3], timeout, a[4], 1, masked ? &mask : nullptr);
 }
 
 } // namespace linux

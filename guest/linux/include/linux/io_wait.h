@@ -5,6 +5,7 @@
 #pragma once
 
 #include <lib/error_or.h>
+#include <linux/user_memory.h>
 #include <sched/scheduler.h>
 #include <stdint.h>
 #include <vfs/open_file.h>
@@ -22,6 +23,16 @@ lib::Error wait_for_state_change(int64_t deadline = sched::NO_DEADLINE);
 // after the handler of a signal the mask let through; such a signal already pending ends the
 // call with EINTR at once.
 lib::Error wait_until_handler(int64_t deadline, const uint64_t* signal_mask = nullptr);
+
+// The first half of wait_until_handler with `signal_mask`, for ppoll and pselect6 when they do
+// not wait (nothing ready and a zero timeout): Linux ends them with EINTR too when a signal
+// the mask lets through is pending. Nothing to do for a null mask.
+lib::ErrorOr<void> apply_wait_signal_mask(const uint64_t* signal_mask);
+
+// The signal mask argument of ppoll, pselect6, epoll_pwait and epoll_pwait2 for
+// wait_until_handler: a sigset_t of `size` bytes at `address`. False when `address` is null
+// (the thread keeps its mask); EINVAL when `size` is not sizeof(sigset_t), EFAULT.
+lib::ErrorOr<bool> read_wait_signal_mask(UserAddress address, uint64_t size, uint64_t& mask);
 
 // Whether `error` from a read or write of `file` means "sleep, then try again": EAGAIN on a
 // file without O_NONBLOCK. (Vnodes return EAGAIN only when they will announce the change.)
