@@ -15,6 +15,17 @@ sched::WaitQueue g_waiters;
 
 void wake_waiters() { g_waiters.wake_all(0); }
 
+struct CallProgress {
+    const sched::Task* task;
+    uint64_t fd;
+    UserAddress address;
+    size_t length;
+    size_t done;
+};
+
+constexpr size_t MAX_SLEEPING_CALLS = 128;
+CallProgress g_progress[MAX_SLEEPING_CALLS];
+
 } // namespace
 
 lib::Error wait_for_state_change(int64_t deadline)
@@ -60,6 +71,31 @@ lib::ErrorOr<bool> read_wait_signal_mask(UserAddress address, uint64_t size, uin
         return EINVAL;
     mask = TRY(read_user<uint64_t>(address));
     return true;
+}
+
+size_t resume_progress(uint64_t fd, UserAddress address, size_t length)
+{
+    const sched::Task& task = sched::current();
+    for (auto& progress : g_progress) {
+        if (progress.task != &task)
+            continue;
+        bool same_call = task.restarted && progress.fd == fd && progress.address == address && progress.length == length;
+        size_t done = same_call ? progress.done : 0;
+        progress = {};
+        return done;
+    }
+    return 0;
+}
+
+bool save_progress(uint64_t fd, UserAddress address, size_t length, size_t done)
+{
+    for (auto& progress : g_progress) {
+        if (!progress.task) {
+            progress = { &sched::current(), fd, address, length, done };
+            return true;
+        }
+    }
+    return false;
 }
 
 bool should_wait(const vfs::OpenFile& file, lib::Error error)

@@ -24,15 +24,6 @@ struct Linger {
     int32_t seconds;
 };
 
-lib::ErrorOr<int> int_value(const void* value, size_t length)
-{
-    if (length < sizeof(int))
-        return EINVAL;
-    int result;
-    memcpy(&result, value, sizeof(int));
-    return result;
-}
-
 // The doubled size Linux keeps for SO_RCVBUF/SO_SNDBUF = `requested` (capped unless forced).
 uint32_t buffer_size(int requested, uint32_t minimum, bool forced)
 {
@@ -73,9 +64,18 @@ size_t put(void* value, size_t length, const void* source, size_t size)
     return copied;
 }
 
-size_t put_int(void* value, size_t length, int result) { return put(value, length, &result, sizeof(result)); }
-
 } // namespace
+
+lib::ErrorOr<int> read_int_option(const void* value, size_t length)
+{
+    if (length < sizeof(int))
+        return EINVAL;
+    int number;
+    memcpy(&number, value, sizeof(number));
+    return number;
+}
+
+size_t write_int_option(void* value, size_t length, int number) { return put(value, length, &number, sizeof(number)); }
 
 lib::ErrorOr<void> set_socket_option(Socket& socket, int level, int name, const void* value, size_t length)
 {
@@ -109,7 +109,7 @@ lib::ErrorOr<void> set_socket_option(Socket& socket, int level, int name, const 
     case OptionPeerSecurity:
         return ENOPROTOOPT;
     default: {
-        int number = TRY(int_value(value, length));
+        int number = TRY(read_int_option(value, length));
         bool flag = number != 0;
         switch (name) {
         case OptionDebug:
@@ -149,28 +149,28 @@ lib::ErrorOr<size_t> get_socket_option(Socket& socket, int level, int name, void
         return socket.get_option(level, name, value, length);
     SocketOptions& options = socket.options();
     switch (name) {
-    case OptionType: return put_int(value, length, socket.socket_type());
-    case OptionDomain: return put_int(value, length, socket.family());
-    case OptionProtocol: return put_int(value, length, socket.protocol());
-    case OptionError: return put_int(value, length, socket.take_error());
-    case OptionAcceptConnection: return put_int(value, length, socket.is_listening());
+    case OptionType: return write_int_option(value, length, socket.socket_type());
+    case OptionDomain: return write_int_option(value, length, socket.family());
+    case OptionProtocol: return write_int_option(value, length, socket.protocol());
+    case OptionError: return write_int_option(value, length, socket.take_error());
+    case OptionAcceptConnection: return write_int_option(value, length, socket.is_listening());
     case OptionDebug:
     case OptionDontRoute:
     case OptionBsdCompatible:
-        return put_int(value, length, 0);
-    case OptionReuseAddress: return put_int(value, length, options.reuse_address);
-    case OptionReusePort: return put_int(value, length, options.reuse_port);
-    case OptionKeepAlive: return put_int(value, length, options.keep_alive);
-    case OptionBroadcast: return put_int(value, length, options.broadcast);
-    case OptionOutOfBandInline: return put_int(value, length, options.out_of_band_inline);
-    case OptionNoCheck: return put_int(value, length, options.no_check);
-    case OptionPassCredentials: return put_int(value, length, options.pass_credentials);
-    case OptionPriority: return put_int(value, length, options.priority);
-    case OptionMark: return put_int(value, length, static_cast<int>(options.mark));
-    case OptionReceiveLowWater: return put_int(value, length, static_cast<int>(options.receive_low_water));
-    case OptionSendLowWater: return put_int(value, length, 1);
-    case OptionReceiveBuffer: return put_int(value, length, static_cast<int>(options.receive_buffer));
-    case OptionSendBuffer: return put_int(value, length, static_cast<int>(options.send_buffer));
+        return write_int_option(value, length, 0);
+    case OptionReuseAddress: return write_int_option(value, length, options.reuse_address);
+    case OptionReusePort: return write_int_option(value, length, options.reuse_port);
+    case OptionKeepAlive: return write_int_option(value, length, options.keep_alive);
+    case OptionBroadcast: return write_int_option(value, length, options.broadcast);
+    case OptionOutOfBandInline: return write_int_option(value, length, options.out_of_band_inline);
+    case OptionNoCheck: return write_int_option(value, length, options.no_check);
+    case OptionPassCredentials: return write_int_option(value, length, options.pass_credentials);
+    case OptionPriority: return write_int_option(value, length, options.priority);
+    case OptionMark: return write_int_option(value, length, static_cast<int>(options.mark));
+    case OptionReceiveLowWater: return write_int_option(value, length, static_cast<int>(options.receive_low_water));
+    case OptionSendLowWater: return write_int_option(value, length, 1);
+    case OptionReceiveBuffer: return write_int_option(value, length, static_cast<int>(options.receive_buffer));
+    case OptionSendBuffer: return write_int_option(value, length, static_cast<int>(options.send_buffer));
     case OptionLinger: {
         Linger linger { options.linger_on, options.linger_seconds };
         return put(value, length, &linger, sizeof(linger));

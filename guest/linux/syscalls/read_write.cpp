@@ -21,46 +21,6 @@ struct IoVector {
 
 IoVector g_vectors[IOV_MAX];
 
-// A blocking write is not done until all its bytes are in (a pipe reader makes room bit by
-// bit), but a syscall that sleeps runs again from the start: what earlier runs wrote is kept
-// here, one record per sleeping writer.
-struct WriteInProgress {
-    const sched::Task* task;
-    uint64_t fd;
-    UserAddress buffer;
-    size_t length;
-    size_t done;
-};
-
-constexpr size_t MAX_WRITERS = 64;
-WriteInProgress g_writes[MAX_WRITERS];
-
-// How much of this write an earlier run did; forgets the current thread's record.
-size_t resume_write(uint64_t fd, UserAddress buffer, size_t length)
-{
-    const sched::Task& task = sched::current();
-    for (auto& write : g_writes) {
-        if (write.task != &task)
-            continue;
-        size_t done = task.restarted && write.fd == fd && write.buffer == buffer && write.length == length ? write.done : 0;
-        write = {};
-        return done;
-    }
-    return 0;
-}
-
-// Sleeps until the pipe has room, remembering `done`; false when there is no record to spare.
-bool save_write(uint64_t fd, UserAddress buffer, size_t length, size_t done)
-{
-    for (auto& write : g_writes) {
-        if (!write.task) {
-            write = { &sched::current(), fd, buffer, length, done };
-            return true;
-        }
-    }
-    return false;
-}
-
 // read and write of the file offset, sleeping while they would block.
 // FIXME: a signal that interrupts a blocking write after some bytes went in gives EINTR, not
 // the count of those bytes as on Linux.
@@ -75,11 +35,13 @@ SyscallResult transfer(bool writing, uint64_t fd, UserAddress buffer, size_t len
             return lib::Error(got.error());
         return static_cast<int64_t>(got.value());
     }
-    size_t done = resume_write(fd, buffer, length);
+    // A blocking write is not done until all its bytes are in (a pipe reader makes room bit by
+    // bit); what earlier runs of the call wrote before it slept counts.
+    size_t done = resume_progress(fd, buffer, length);
     do {
         auto put = write_from_user(*file, buffer + done, length - done, -1);
         if (put.is_error()) {
-            if (should_wait(*file, lib::Error(put.error())) && save_write(fd, buffer, length, done))
+            if (should_wait(*file, lib::Error(put.error())) && save_progress(fd, buffer, length, done))
                 return wait_for_state_change();
             if (done)
                 break;

@@ -7,6 +7,7 @@
 // sendmmsg/recvmmsg return early rather than sleep after their first message.
 #include "socket_calls.h"
 #include <linux/file_syscalls.h>
+#include <linux/io_wait.h>
 #include <linux/process.h>
 #include <linux/signals.h>
 #include <linux/syscalls.h>
@@ -74,41 +75,6 @@ lib::ErrorOr<uint8_t*> transfer_buffer()
     if (!g_buffer)
         return ENOMEM;
     return g_buffer;
-}
-
-// A partly done stream send or MSG_WAITALL receive of a thread that sleeps, for its next run.
-struct Progress {
-    const sched::Task* task;
-    uint64_t fd;
-    UserAddress message;
-    size_t total;
-    size_t done;
-};
-constexpr size_t MAX_PROGRESS = 64;
-Progress g_progress[MAX_PROGRESS];
-
-size_t resume(uint64_t fd, UserAddress message, size_t total)
-{
-    const sched::Task& task = sched::current();
-    for (auto& progress : g_progress) {
-        if (progress.task != &task)
-            continue;
-        size_t done = task.restarted && progress.fd == fd && progress.message == message && progress.total == total ? progress.done : 0;
-        progress = {};
-        return done;
-    }
-    return 0;
-}
-
-bool save(uint64_t fd, UserAddress message, size_t total, size_t done)
-{
-    for (auto& progress : g_progress) {
-        if (!progress.task) {
-            progress = { &sched::current(), fd, message, total, done };
-            return true;
-        }
-    }
-    return false;
 }
 
 lib::ErrorOr<Vectors> read_vectors(UserAddress address, uint64_t count)
@@ -290,7 +256,7 @@ SyscallResult send_data(const SocketFile& socket, const Vectors& vectors, const 
             return failed(lib::Error(sent.error()));
         return static_cast<int64_t>(sent.value());
     }
-    size_t done = resume(call.fd, call.key, vectors.total);
+    size_t done = resume_progress(call.fd, call.key, vectors.total);
     do {
         size_t chunk = vectors.total - done < BUFFER_SIZE ? vectors.total - done : BUFFER_SIZE;
         TRY(move_data(vectors, done, buffer, chunk, false));
@@ -299,11 +265,11 @@ SyscallResult send_data(const SocketFile& socket, const Vectors& vectors, const 
             if (sent.error() == EAGAIN.code) {
                 if (!done)
                     return wait_or_fail(nonblocking, timeout, EAGAIN);
-                if (!nonblocking && save(call.fd, call.key, vectors.total, done)) {
+                if (!nonblocking && save_progress(call.fd, call.key, vectors.total, done)) {
                     lib::Error waited = wait_or_fail(false, timeout, EAGAIN);
                     if (waited.code != EAGAIN.code)
                         return waited;
-                    resume(call.fd, call.key, vectors.total);
+                    resume_progress(call.fd, call.key, vectors.total);
                 }
                 break;
             }
@@ -334,7 +300,7 @@ SyscallResult receive_data(const SocketFile& socket, const Vectors& vectors, con
     int64_t timeout = socket.socket->options().receive_timeout_ns;
     bool stream = socket.socket->socket_type() == net::TypeStream;
     bool wait_all = stream && (call.flags & net::MessageWaitAll) && !(call.flags & net::MessagePeek);
-    size_t done = stream ? resume(call.fd, call.key, vectors.total) : 0;
+    size_t done = stream ? resume_progress(call.fd, call.key, vectors.total) : 0;
     size_t full_length = 0;
     for (;;) {
         size_t chunk = vectors.total - done < BUFFER_SIZE ? vectors.total - done : BUFFER_SIZE;
@@ -344,11 +310,11 @@ SyscallResult receive_data(const SocketFile& socket, const Vectors& vectors, con
                 return done ? SyscallResult(static_cast<int64_t>(done)) : SyscallResult(lib::Error(got.error()));
             if (!done)
                 return wait_or_fail(nonblocking, timeout, EAGAIN);
-            if (wait_all && !nonblocking && save(call.fd, call.key, vectors.total, done)) {
+            if (wait_all && !nonblocking && save_progress(call.fd, call.key, vectors.total, done)) {
                 lib::Error waited = wait_or_fail(false, timeout, EAGAIN);
                 if (waited.code != EAGAIN.code)
                     return waited;
-                resume(call.fd, call.key, vectors.total);
+                resume_progress(call.fd, call.key, vectors.total);
             }
             break;
         }

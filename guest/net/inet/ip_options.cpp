@@ -6,8 +6,6 @@
 #include <lib/errno_codes.h>
 #include <net/socket.h>
 
-extern "C" void* memcpy(void*, const void*, size_t);
-
 namespace net::inet {
 
 namespace {
@@ -40,22 +38,6 @@ bool is_ignored(int level, int name)
 }
 
 } // namespace
-
-lib::ErrorOr<int> read_int_option(const void* value, size_t length)
-{
-    if (length < sizeof(int))
-        return EINVAL;
-    int number;
-    memcpy(&number, value, sizeof(number));
-    return number;
-}
-
-size_t write_int_option(void* value, size_t length, int number)
-{
-    size_t written = length < sizeof(number) ? length : sizeof(number);
-    memcpy(value, &number, written);
-    return written;
-}
 
 lib::ErrorOr<void> set_ip_option(IpSettings& settings, int family, bool bound, int level, int name, const void* value, size_t length)
 {

@@ -1,11 +1,12 @@
 // The IPPROTO_IP and IPPROTO_IPV6 socket options TCP and UDP sockets share (IP_TOS, IP_TTL,
-// IPV6_V6ONLY, ...), and reading and writing int option values.
+// IPV6_V6ONLY, ...). Int option values are read and written as net/socket_options.h does.
 #pragma once
 
 #include "address.h"
 
 #include <lib/error_or.h>
 #include <net/socket.h>
+#include <net/socket_options.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,11 +19,6 @@ struct IpSettings {
     uint8_t ttl { 64 };
     bool v6_only { false };
 };
-
-// An int option value (EINVAL when shorter than an int), and writing one back (the length
-// written: Linux cuts values to the caller's length).
-lib::ErrorOr<int> read_int_option(const void* value, size_t length);
-size_t write_int_option(void* value, size_t length, int number);
 
 // ENOPROTOOPT for options (or levels) these are not. `bound`: IPV6_V6ONLY no longer changes.
 lib::ErrorOr<void> set_ip_option(IpSettings&, int family, bool bound, int level, int name, const void* value, size_t length);

@@ -670,6 +670,8 @@ void TcpSocket::option_changed(int name)
         apply_settings();
 }
 
+bool TcpSocket::is_listening() const { return m_state == State::Listening; }
+
 int TcpSocket::take_error()
 {
     int error = m_error;

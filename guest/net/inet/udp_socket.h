@@ -21,18 +21,8 @@ public:
     UdpSocket(int family, int protocol);
     ~UdpSocket() override;
 
-    lib::ErrorOr<void> bind(const SocketAddress&) override;
-    lib::ErrorOr<void> connect(const SocketAddress&, bool nonblocking) override;
-    lib::ErrorOr<size_t> send(const SendRequest&) override;
-    lib::ErrorOr<ReceiveResult> receive(const ReceiveRequest&) override;
-    lib::ErrorOr<void> shutdown(int how) override;
-    lib::ErrorOr<SocketAddress> local_address() override;
-    lib::ErrorOr<SocketAddress> peer_address() override;
-    lib::ErrorOr<void> set_option(int level, int name, const void* value, size_t length) override;
-    lib::ErrorOr<size_t> get_option(int level, int name, void* value, size_t length) override;
-    void option_changed(int name) override;
-    void release() override;
-    uint32_t poll_events() override;
+    UNIKIT_SOCKET_OPERATIONS;
+    UNIKIT_SOCKET_OPTION_OPERATIONS;
 
 private:
     struct Datagram {

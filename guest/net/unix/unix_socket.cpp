@@ -339,6 +339,8 @@ lib::ErrorOr<SocketAddress> UnixSocket::peer_address()
     return address_of(m_peer->m_name);
 }
 
+bool UnixSocket::is_listening() const { return m_state == State::Listening; }
+
 int UnixSocket::take_error()
 {
     int error = m_error;

@@ -44,20 +44,9 @@ public:
     UnixSocket(int type);
     ~UnixSocket() override;
 
-    lib::ErrorOr<void> bind(const SocketAddress&) override;
-    lib::ErrorOr<void> listen(int backlog) override;
-    lib::ErrorOr<lib::RefPtr<Socket>> accept(SocketAddress* peer) override;
-    lib::ErrorOr<void> connect(const SocketAddress&, bool nonblocking) override;
-    lib::ErrorOr<size_t> send(const SendRequest&) override;
-    lib::ErrorOr<ReceiveResult> receive(const ReceiveRequest&) override;
-    lib::ErrorOr<void> shutdown(int how) override;
-    lib::ErrorOr<SocketAddress> local_address() override;
-    lib::ErrorOr<SocketAddress> peer_address() override;
-    int take_error() override;
-    bool is_listening() const override { return m_state == State::Listening; }
+    UNIKIT_SOCKET_OPERATIONS;
+    UNIKIT_SOCKET_CONNECTION_OPERATIONS;
     lib::ErrorOr<Credentials> peer_credentials() override;
-    void release() override;
-    uint32_t poll_events() override;
     lib::ErrorOr<int64_t> readable_bytes() override;
 
     // Joins two new sockets (socketpair).

@@ -34,6 +34,16 @@ lib::ErrorOr<void> apply_wait_signal_mask(const uint64_t* signal_mask);
 // (the thread keeps its mask); EINVAL when `size` is not sizeof(sigset_t), EFAULT.
 lib::ErrorOr<bool> read_wait_signal_mask(UserAddress address, uint64_t size, uint64_t& mask);
 
+// A call that sleeps part way through (a blocking write that filled a pipe, a stream send, a
+// MSG_WAITALL receive) runs again from the start after its sleep; what its earlier runs moved
+// is kept in one record per sleeping thread, keyed by the call's descriptor, user address and
+// length. resume_progress: the count an earlier run of this same call saved (0 when none, or
+// when the thread did not restart), forgetting the thread's record. save_progress: keeps
+// `done` for the next run, just before the thread sleeps; false when no record is free (then
+// the call must not sleep).
+size_t resume_progress(uint64_t fd, UserAddress address, size_t length);
+bool save_progress(uint64_t fd, UserAddress address, size_t length, size_t done);
+
 // Whether `error` from a read or write of `file` means "sleep, then try again": EAGAIN on a
 // file without O_NONBLOCK. (Vnodes return EAGAIN only when they will announce the change.)
 bool should_wait(const vfs::OpenFile& file, lib::Error error);

@@ -222,6 +222,32 @@ private:
     SocketOptions m_options;
 };
 
+// A family's class declares the operations it implements with these, one line a group, rather
+// than repeating the signatures above:
+// UNIKIT_SOCKET_OPERATIONS: what every family implements (the pure virtual ones, and release).
+#define UNIKIT_SOCKET_OPERATIONS                                                 \
+    lib::ErrorOr<void> bind(const SocketAddress&) override;                      \
+    lib::ErrorOr<void> connect(const SocketAddress&, bool nonblocking) override; \
+    lib::ErrorOr<size_t> send(const SendRequest&) override;                      \
+    lib::ErrorOr<ReceiveResult> receive(const ReceiveRequest&) override;         \
+    lib::ErrorOr<void> shutdown(int how) override;                               \
+    lib::ErrorOr<SocketAddress> local_address() override;                        \
+    lib::ErrorOr<SocketAddress> peer_address() override;                         \
+    void release() override;                                                     \
+    uint32_t poll_events() override
+// UNIKIT_SOCKET_CONNECTION_OPERATIONS: a family with connections (listen, accept, SO_ERROR,
+// SO_ACCEPTCONN).
+#define UNIKIT_SOCKET_CONNECTION_OPERATIONS                                 \
+    lib::ErrorOr<void> listen(int backlog) override;                        \
+    lib::ErrorOr<lib::RefPtr<Socket>> accept(SocketAddress* peer) override; \
+    int take_error() override;                                              \
+    bool is_listening() const override
+// UNIKIT_SOCKET_OPTION_OPERATIONS: a family with options of its own.
+#define UNIKIT_SOCKET_OPTION_OPERATIONS                                                            \
+    lib::ErrorOr<void> set_option(int level, int name, const void* value, size_t length) override; \
+    lib::ErrorOr<size_t> get_option(int level, int name, void* value, size_t length) override;     \
+    void option_changed(int name) override
+
 // The socket behind a vnode, or null when it is not one (ENOTSOCK).
 Socket* as_socket(vfs::Vnode&);
 

@@ -49,6 +49,11 @@ enum SocketOptionName : int {
     OptionPeerGroups = 59,
 };
 
+// An int option value, for any level (EINVAL when shorter than an int), and writing one back
+// (returns the length written: Linux cuts values to the caller's length).
+lib::ErrorOr<int> read_int_option(const void* value, size_t length);
+size_t write_int_option(void* value, size_t length, int number);
+
 // setsockopt(level, name, value, length) with the value already in kernel memory.
 lib::ErrorOr<void> set_socket_option(Socket&, int level, int name, const void* value, size_t length);
 // getsockopt: writes at most `length` bytes of the value into `value`; returns the length to
