@@ -1,6 +1,7 @@
 // The Socket base class: a vnode of sockfs whose reads and writes are receives and sends.
 #include <lib/errno_codes.h>
 #include <net/socket.h>
+#include <vfs/wait.h>
 
 namespace net {
 
@@ -72,6 +73,20 @@ void Socket::close()
 }
 
 vfs::FileSystem& Socket::file_system() { return g_socket_fs; }
+
+uint64_t Socket::state_changes(uint32_t events)
+{
+    constexpr uint32_t POLLIN = 1, POLLOUT = 4;
+    return (events & POLLIN ? m_input_changes : 0) + (events & POLLOUT ? m_output_changes : 0);
+}
+
+void Socket::announce(uint32_t events)
+{
+    constexpr uint32_t POLLIN = 1, POLLOUT = 4;
+    m_input_changes += (events & POLLIN) != 0;
+    m_output_changes += (events & POLLOUT) != 0;
+    vfs::notify_state_change();
+}
 
 Socket* as_socket(vfs::Vnode& vnode) { return &vnode.file_system() == &g_socket_fs ? static_cast<Socket*>(&vnode) : nullptr; }
 

@@ -10,7 +10,7 @@ namespace vfs {
 namespace {
 
 constexpr int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
-constexpr uint32_t CHANGEABLE_FLAGS = Append | NonBlocking | Direct | NoAccessTime;
+constexpr uint32_t CHANGEABLE_FLAGS = Append | NonBlocking | Async | Direct | NoAccessTime;
 OpenFileReleaseListener g_release_listener;
 
 } // namespace

@@ -1,7 +1,7 @@
 // epoll_api.c: epoll_create/create1, epoll_ctl, epoll_wait, epoll_pwait and epoll_pwait2 over
 // pipes, FIFOs, eventfd, timerfd and other epoll sets: Linux's errors, level- and
 // edge-triggered reports, EPOLLONESHOT and its re-arming, nesting and loops, registrations
-// that outlive a close through dup, a set shared across fork, a thread woken from
+// that outlive a close through dup, edge-triggered sockets (more data reports again), a set shared across fork, a thread woken from
 // epoll_wait, timeouts, signals and signal masks. Reports are printed sorted by their data, so
 // the order Linux hands them out in never matters; no timings are printed.
 #include "probe.h"
@@ -9,8 +9,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/timerfd.h>
 #include <sys/wait.h>
@@ -324,6 +327,60 @@ static void other_files(void)
     close(ep);
 }
 
+// Edge-triggered sockets: each arrival of data is an edge, even while unread data is there
+// (nginx reads a keep-alive connection's requests this way).
+static void socket_edges(const char* kind, int sender, int receiver)
+{
+    int ep = epoll_create1(0);
+    add(ep, receiver, EPOLLIN | EPOLLET, 1);
+    char label[96];
+    snprintf(label, sizeof label, "%s: ET, nothing yet", kind);
+    show_wait(label, ep, 8, 0);
+    put(sender, "a");
+    snprintf(label, sizeof label, "%s: ET, one byte", kind);
+    show_wait(label, ep, 8, 1000);
+    snprintf(label, sizeof label, "%s: ET, again", kind);
+    show_wait(label, ep, 8, 0);
+    put(sender, "b");
+    snprintf(label, sizeof label, "%s: ET, a second byte, the first unread", kind);
+    show_wait(label, ep, 8, 1000);
+    drain(receiver);
+    put(sender, "c");
+    snprintf(label, sizeof label, "%s: ET, after draining", kind);
+    show_wait(label, ep, 8, 1000);
+    shutdown(sender, SHUT_WR);
+    snprintf(label, sizeof label, "%s: ET, the peer's end", kind);
+    show_wait(label, ep, 8, 1000);
+    close(ep);
+}
+
+static void sockets(void)
+{
+    printf("-- sockets\n");
+    int pair[2];
+    setup("socketpair", socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pair));
+    socket_edges("unix stream", pair[0], pair[1]);
+    close(pair[0]);
+    close(pair[1]);
+
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t length = sizeof address;
+    setup("bind", bind(listener, (struct sockaddr*)&address, sizeof address));
+    setup("listen", listen(listener, 1));
+    setup("getsockname", getsockname(listener, (struct sockaddr*)&address, &length));
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    setup("connect", connect(client, (struct sockaddr*)&address, sizeof address));
+    int server = accept4(listener, NULL, NULL, SOCK_NONBLOCK);
+    setup("accept4", server);
+    int one = 1;
+    setup("TCP_NODELAY", setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one));
+    socket_edges("tcp 127.0.0.1", client, server);
+    close(client);
+    close(server);
+    close(listener);
+}
+
 static void nesting(void)
 {
     printf("-- nested epoll\n");
@@ -563,6 +620,7 @@ int main(void)
     errors();
     level_and_edge();
     other_files();
+    sockets();
     nesting();
     descriptions();
     across_fork();

@@ -1,5 +1,5 @@
 // ioctl: the terminal requests programs ask on their standard streams, FIONREAD, FIONBIO,
-// FIOCLEX and FIONCLEX.
+// FIOASYNC, FIOCLEX and FIONCLEX.
 #include <linux/console.h>
 #include <linux/file_syscalls.h>
 #include <linux/process.h>
@@ -11,7 +11,7 @@ namespace {
 
 constexpr uint64_t TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404;
 constexpr uint64_t TIOCGPGRP = 0x540f, TIOCSPGRP = 0x5410, TIOCGWINSZ = 0x5413, TIOCSWINSZ = 0x5414;
-constexpr uint64_t FIONREAD = 0x541b, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
+constexpr uint64_t FIONREAD = 0x541b, FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451, FIOASYNC = 0x5452;
 
 struct Termios {
     uint32_t iflag, oflag, cflag, lflag;
@@ -34,9 +34,12 @@ SyscallResult sys_ioctl(SyscallArguments& a)
     case FIONCLEX:
         current_process().files.set_close_on_exec(fd, a[1] == FIOCLEX);
         return 0;
-    case FIONBIO: {
+    case FIONBIO:
+    case FIOASYNC: {
+        // The same as F_SETFL with O_NONBLOCK or O_ASYNC (nginx sets both on its channels).
         int enable = TRY(read_user<int>(a[2]));
-        file->set_status_flags(enable ? (file->flags() | vfs::NonBlocking) : (file->flags() & ~vfs::NonBlocking));
+        uint32_t flag = a[1] == FIONBIO ? vfs::NonBlocking : vfs::Async;
+        file->set_status_flags(enable ? (file->flags() | flag) : (file->flags() & ~flag));
         return 0;
     }
     case FIONREAD: {

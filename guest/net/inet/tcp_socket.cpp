@@ -254,7 +254,7 @@ signed char TcpSocket::on_accept(void* argument, tcp_pcb* pcb, signed char error
     else
         listener->m_pending_head = socket;
     listener->m_pending_tail = socket;
-    vfs::notify_state_change();
+    listener->announce(Readable);
     return ERR_OK;
 }
 
@@ -264,7 +264,7 @@ signed char TcpSocket::on_connected(void* argument, tcp_pcb*, signed char error)
     if (socket && socket->m_state == State::Connecting) {
         socket->m_state = State::Connected;
         socket->remember_local_endpoint();
-        vfs::notify_state_change();
+        socket->announce(Writable);
     }
     return ERR_OK;
 }
@@ -279,7 +279,7 @@ signed char TcpSocket::on_receive(void* argument, tcp_pcb* pcb, pbuf* data, sign
     }
     if (!data) {
         socket->m_peer_closed = true;
-        vfs::notify_state_change();
+        socket->announce(Readable);
         return ERR_OK;
     }
     if (socket->m_read_shut) {
@@ -298,13 +298,16 @@ signed char TcpSocket::on_receive(void* argument, tcp_pcb* pcb, pbuf* data, sign
     while (last->next)
         last = last->next;
     socket->m_receive_tail = last;
-    vfs::notify_state_change();
+    socket->announce(Readable);
     return ERR_OK;
 }
 
-signed char TcpSocket::on_sent(void*, tcp_pcb*, uint16_t)
+signed char TcpSocket::on_sent(void* argument, tcp_pcb*, uint16_t)
 {
-    vfs::notify_state_change();
+    if (auto* socket = static_cast<TcpSocket*>(argument))
+        socket->announce(Writable);
+    else
+        vfs::notify_state_change();
     return ERR_OK;
 }
 
@@ -330,7 +333,7 @@ void TcpSocket::on_error(void* argument, signed char error)
             socket->m_error = error == ERR_ABRT ? ETIMEDOUT.code : ECONNABORTED.code;
         socket->m_state = State::Closed;
     }
-    vfs::notify_state_change();
+    socket->announce(Readable | Writable);
 }
 
 // lwIP frees the pcb (after on_error, if there was one).
@@ -345,7 +348,7 @@ void TcpSocket::on_destroyed(u8_t, void* argument)
         socket->m_state = State::Closed;
     else if (socket->m_state == State::Connecting)
         socket->m_state = State::Failed;
-    vfs::notify_state_change();
+    socket->announce(Readable | Writable);
 }
 
 // --- the socket API ---
@@ -593,7 +596,7 @@ lib::ErrorOr<void> TcpSocket::shutdown(int how)
             tcp_shutdown(m_pcb, 0, 1);
     }
     run_stack();
-    vfs::notify_state_change();
+    announce(Readable | Writable);
     return {};
 }
 

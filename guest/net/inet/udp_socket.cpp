@@ -100,7 +100,7 @@ void UdpSocket::on_receive(void* argument, udp_pcb*, pbuf* data, const ip_addr_t
         socket->m_head = datagram;
     socket->m_tail = datagram;
     socket->m_queued_bytes += cost;
-    vfs::notify_state_change();
+    socket->announce(Readable);
 }
 
 lib::ErrorOr<void> UdpSocket::bind(const SocketAddress& address)
@@ -205,7 +205,7 @@ lib::ErrorOr<void> UdpSocket::shutdown(int how)
         m_read_shut = true;
     if (how != ShutdownRead)
         m_write_shut = true;
-    vfs::notify_state_change();
+    announce(Readable | Writable);
     return {};
 }
 

@@ -75,6 +75,7 @@ void UnixSocket::free_message(Message* message)
 {
     if (message->sender) {
         message->sender->m_send_charge -= message->charge;
+        message->sender->announce(Writable);
         message->sender = nullptr;
     }
     for (uint32_t i = 0; i < message->file_count; ++i)
@@ -125,7 +126,7 @@ lib::ErrorOr<size_t> UnixSocket::send_stream(const SendRequest& request)
     }
     if (sent == 0 && request.length)
         return EAGAIN;
-    vfs::notify_state_change();
+    m_peer->announce(Readable);
     return sent;
 }
 
@@ -171,7 +172,7 @@ lib::ErrorOr<size_t> UnixSocket::send_datagram(const SendRequest& request)
     if (m_send_charge >= options().send_buffer)
         return EAGAIN;
     TRY(enqueue(*receiver, request.data, request.length, request.ancillary));
-    vfs::notify_state_change();
+    receiver->announce(Readable);
     return request.length;
 }
 
@@ -266,7 +267,7 @@ lib::ErrorOr<ReceiveResult> UnixSocket::receive_stream(const ReceiveRequest& req
             break;
     }
     if (took)
-        vfs::notify_state_change();
+        vfs::notify_state_change(); // free_message announced the senders' room
     result.full_length = result.length;
     return result;
 }
@@ -287,8 +288,7 @@ lib::ErrorOr<ReceiveResult> UnixSocket::receive_datagram(const ReceiveRequest& r
     give_sender_address(message, request.source);
     hand_over_controls(message, request, peek, result);
     if (!peek) {
-        free_message(pop());
-        vfs::notify_state_change();
+        free_message(pop()); // announces the sender's room
     }
     return result;
 }

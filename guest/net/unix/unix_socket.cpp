@@ -312,7 +312,8 @@ lib::ErrorOr<void> UnixSocket::connect(const SocketAddress& address, bool)
         listener->m_pending_head = connection;
     listener->m_pending_tail = connection.ptr();
     ++listener->m_pending_count;
-    vfs::notify_state_change();
+    listener->announce(Readable);
+    announce(Writable);
     return {};
 }
 
@@ -325,8 +326,9 @@ lib::ErrorOr<void> UnixSocket::shutdown(int how)
     if (m_peer && is_connection_based()) {
         uint8_t peer_mode = static_cast<uint8_t>(((mode & RECEIVE_SHUT) ? SEND_SHUT : 0) | ((mode & SEND_SHUT) ? RECEIVE_SHUT : 0));
         m_peer->m_shutdown |= peer_mode;
+        m_peer->announce(Readable | Writable);
     }
-    vfs::notify_state_change();
+    announce(Readable | Writable);
     return {};
 }
 
@@ -378,7 +380,10 @@ void UnixSocket::release()
             peer->m_error = ECONNRESET.code;
     }
     purge_queue();
-    vfs::notify_state_change();
+    if (peer)
+        peer->announce(Readable | Writable);
+    else
+        vfs::notify_state_change();
 }
 
 bool UnixSocket::writable() const

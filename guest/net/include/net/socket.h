@@ -8,8 +8,8 @@
 // Rules every family follows:
 // * Buffers and addresses are kernel memory.
 // * An operation that cannot go on now returns EAGAIN, with no side effect, and the family calls
-//   vfs::notify_state_change() after anything that may let it go on (data queued or taken, a
-//   connection made, an end closed). The syscall layer then sleeps, unless the file is
+//   announce() on the sockets concerned after anything that may let it go on (data queued or
+//   taken, a connection made, an end closed). The syscall layer then sleeps, unless the file is
 //   O_NONBLOCK or the call says MSG_DONTWAIT, and runs the whole syscall again: operations must
 //   be restartable. Timeouts (SO_RCVTIMEO, SO_SNDTIMEO) and signals are the layer's business.
 // * A stream send may take part of its data (returns the count); the layer keeps what went in
@@ -211,9 +211,21 @@ public:
     lib::ErrorOr<void> open(uint32_t flags) override;
     void close() override;
     uint32_t poll_events() override = 0;
+    // For edge-triggered epoll: the changes announced for `events` (POLLIN, POLLOUT bits).
+    uint64_t state_changes(uint32_t events) override;
     vfs::FileSystem& file_system() override;
 
+protected:
+    static constexpr uint32_t Readable = 1, Writable = 4; // POLLIN, POLLOUT
+    // After a change that may let a call on this socket go on: counts it for edge-triggered
+    // epoll (POLLIN: data or a connection to take, an end closed, an error; POLLOUT: room to
+    // send, a connection made), so that more data reports again although the level never
+    // dropped, and wakes every waiter (vfs::notify_state_change).
+    void announce(uint32_t events);
+
 private:
+    uint64_t m_input_changes { 0 };
+    uint64_t m_output_changes { 0 };
     int m_family;
     int m_type;
     int m_protocol;

@@ -22,6 +22,7 @@ enum OpenFlags : uint32_t {
     Append = 02000,
     NonBlocking = 04000,
     Sync = 04010000,
+    Async = 020000, // O_ASYNC: kept and reported, but no SIGIO is sent (FIXME)
     Direct = 040000,
     LargeFile = 0100000,
     Directory = 0200000,
