@@ -35,12 +35,18 @@ static std::atomic<bool> s_child_exited { false };
 
 static void on_child_exit(int) { s_child_exited.store(true); }
 
+static std::atomic<bool> s_finish_on_signal { false };
+static std::atomic<int> s_terminating_signal { 0 };
+
 // Async-signal-safe: kill, waitpid and _exit only.
 static void on_terminating_signal(int signal)
 {
     kill_guest();
-    _exit(128 + signal);
+    if (!s_finish_on_signal.load() || s_terminating_signal.exchange(signal) != 0)
+        _exit(128 + signal);
 }
+
+int take_terminating_signal() { return s_terminating_signal.load(); }
 
 // Async-signal-safe: kill, waitpid, write and _exit only. The monitor may be anywhere, even
 // blocked writing the guest's output to a stdout nobody reads.
@@ -52,8 +58,9 @@ static void on_timeout(int)
     _exit(EXIT_TIMED_OUT);
 }
 
-void install_monitor_signal_handlers()
+void install_monitor_signal_handlers(bool finish_on_signal)
 {
+    s_finish_on_signal.store(finish_on_signal);
     // A closed stdout must give the guest -EPIPE, not kill the monitor.
     signal(SIGPIPE, SIG_IGN);
 

@@ -11,8 +11,13 @@ namespace host {
 // As timeout(1): the run took longer than --timeout.
 inline constexpr int EXIT_TIMED_OUT = 124;
 
-// Installs the handlers. Call before the guest is spawned.
-void install_monitor_signal_handlers();
+// Installs the handlers. Call before the guest is spawned. With `finish_on_signal` (--stats),
+// a terminating signal kills the guest and leaves the exit to the monitor's loop
+// (take_terminating_signal), so that it can report first; a second one exits at once.
+void install_monitor_signal_handlers(bool finish_on_signal = false);
+
+// The terminating signal that arrived under finish_on_signal, or 0.
+int take_terminating_signal();
 
 // Starts the --timeout wall-clock timer (SIGALRM); 0 = no timeout. After the handlers.
 void arm_monitor_timeout(uint64_t timeout_ns);

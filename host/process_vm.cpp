@@ -150,7 +150,7 @@ int ProcessVm::run()
     if (m_net)
         m_net->attach(*m_memory);
 
-    install_monitor_signal_handlers();
+    install_monitor_signal_handlers(m_config.stats);
     arm_monitor_timeout(m_config.timeout_ns);
     spawn_kernel();
     m_stats.mark_now(VmStats::Mark::GuestSpawned);
@@ -180,6 +180,11 @@ int ProcessVm::exit_loop(VmContext& context)
     while (!context.exit_status) {
         // One byte more than a message, and MSG_TRUNC, so an oversized message is noticed.
         uint8_t buffer[sizeof(uabi::HypercallMessage) + 1];
+        // --stats: ^C or kill ends the run here (the handler killed the guest), with the report.
+        if (int signal = take_terminating_signal()) {
+            context.stop(128 + signal, "");
+            break;
+        }
         if (take_child_exited() && !reap_exited_hosts(context))
             break;
         if (m_net) {
@@ -203,7 +208,10 @@ int ProcessVm::exit_loop(VmContext& context)
             break;
         }
         if (length == 0) {
-            guest_died(context);
+            if (int signal = take_terminating_signal())
+                context.stop(128 + signal);
+            else
+                guest_died(context);
             break;
         }
         if (length != sizeof(uabi::HypercallMessage)) {

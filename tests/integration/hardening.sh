@@ -119,6 +119,21 @@ for signal in TERM INT HUP; do
     finish
 done
 
+begin "SIGINT with --stats: the guest is stopped, the report printed, 130"
+if $active; then
+    run_in_session --stats "$rootfs" -- /bin/spin-musl-static
+    if wait_for_output spinning; then
+        kill -s INT "$pid"
+    fi
+    wait "$pid"
+    status=$?
+    expect_status 130
+    expect_session_gone "$pid"
+    grep -q "^unikit stats:" "$err" || problem "no --stats report on stderr"
+    grep -qE "^  total +[0-9.]+ ms$" "$err" || problem "the report has no boot phase total"
+fi
+finish
+
 # --- memory -----------------------------------------------------------------------------
 
 begin "-m 32M holds: a program touching 4 GiB stops (137 or a failed malloc), host RSS stays small"
