@@ -33,6 +33,7 @@ ExtendedState g_live_extended;
 ReleaseHook g_release_hook;
 IdleWait g_idle_wait;
 TrapExitWork g_trap_exit_work;
+int64_t g_trap_exit_interval = NO_DEADLINE;
 
 void enqueue(Task& task)
 {
@@ -146,6 +147,12 @@ void arm_platform_timer()
     int64_t wanted = g_timers ? g_timers->deadline : NO_DEADLINE;
     if (g_run_head && g_slice_end < wanted)
         wanted = g_slice_end;
+    // No later than an interval from now; since the timer only moves earlier, that is one
+    // host call per interval at most.
+    if (g_trap_exit_interval != NO_DEADLINE) {
+        int64_t look = g_clock() + g_trap_exit_interval;
+        wanted = look < wanted ? look : wanted;
+    }
     if (wanted < g_armed) {
         platform::arm_timer(wanted);
         g_armed = wanted;
@@ -467,7 +474,11 @@ void kill(Task& task)
 void set_resume_hook(ResumeHook hook) { g_resume_hook = hook; }
 void set_release_hook(ReleaseHook hook) { g_release_hook = hook; }
 void set_idle_wait(IdleWait wait) { g_idle_wait = wait; }
-void set_trap_exit_work(TrapExitWork work) { g_trap_exit_work = work; }
+void set_trap_exit_work(TrapExitWork work, int64_t interval)
+{
+    g_trap_exit_work = work;
+    g_trap_exit_interval = interval;
+}
 void set_clock(int64_t (*clock)()) { g_clock = clock; }
 
 } // namespace sched

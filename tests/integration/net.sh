@@ -161,6 +161,32 @@ kill "$holder_pid" 2>/dev/null
 wait "$holder_pid" 2>/dev/null
 holder_pid=""
 
+# A program whose only runnable thread computes without system calls: the kernel still takes
+# arriving frames (the timer interrupts it every 10 ms while a network is up; lwIP's own
+# 250 ms timers did before), so another thread's echo answers before the computation ends.
+begin "a blocked thread answers while another computes without a system call"
+guest_port=$(free_port)
+timeout 60 "$unikit" run -p "$guest_port:7" "$rootfs" -- /bin/busy_echo-glibc-static 7 4 >"$out" 2>"$err" &
+holder_pid=$!
+for _ in $(seq 200); do
+    grep -q listening "$out" 2>/dev/null && break
+    sleep 0.05
+done
+reply=$(python3 -c 'import socket, sys
+c = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=2)
+c.sendall(b"ping")
+try:
+    print(c.recv(16).decode())
+except socket.timeout:
+    print("no answer within 2 s")' "$guest_port" 2>&1)
+[[ $reply == ping ]] || problem "the echo said '$reply' while the other thread computed"
+wait "$holder_pid"
+status=$?
+holder_pid=""
+expect_status 0
+[[ $(tr '\n' ' ' <"$out") == "listening echoed 4 computed " ]] || problem "stdout is '$(tr '\n' ' ' <"$out")'"
+finish
+
 # /etc/hosts and /etc/resolv.conf for a ROOTFS without them (the test rootfs has neither), as
 # docker provides them: files that stand below the overlay, so /etc stays ROOTFS's (not listed
 # there, same size, link count and mtime) and a program's own file takes precedence.

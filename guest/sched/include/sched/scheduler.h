@@ -175,9 +175,11 @@ using IdleWait = void (*)(int64_t deadline);
 void set_idle_wait(IdleWait);
 // Work that arrives without an interrupt (frames in the packet device's receive ring): run on
 // the way out of every trap, before the next task is chosen, and before idling. It may wake
-// tasks; it must be cheap when there is nothing to do.
+// tasks; it must be cheap when there is nothing to do. A program that computes without
+// trapping still gets a trap (the timer) at least every `interval` ns while it runs, so the
+// work waits no longer than that.
 using TrapExitWork = void (*)();
-void set_trap_exit_work(TrapExitWork);
+void set_trap_exit_work(TrapExitWork, int64_t interval);
 // The CLOCK_MONOTONIC the scheduler reads at switches and timer checks (default: the
 // platform's; the kernel installs a cheaper one that needs no host call).
 void set_clock(int64_t (*clock)());
