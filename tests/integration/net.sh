@@ -4,7 +4,8 @@
 # and traffic through the packet device under slirp: a guest client fetching from a host server
 # through 10.0.2.2 (the host's loopback), a guest server reached from the host through -p
 # (curl), both compared with the file served, and --stats counting the batched hypercalls;
-# /etc/hosts and /etc/resolv.conf provided for a ROOTFS that has none, /etc itself unchanged.
+# /etc/hosts and /etc/resolv.conf provided for a ROOTFS that has none, /etc itself unchanged;
+# a thread answering while another computes without traps; --net tap both ways (as root).
 #
 # Run:   bash tests/integration/net.sh BUILD_DIR      (ends with "N passed, M failed")
 # In ctest as `net`.
@@ -20,8 +21,10 @@ case_filter=${NET_FILTER:-}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-net.XXXXXX")
 holder_pid=""
+tap_device=""
 cleanup() {
     [[ -n $holder_pid ]] && kill "$holder_pid" 2>/dev/null
+    [[ -n $tap_device ]] && ip link del "$tap_device" 2>/dev/null
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -230,6 +233,53 @@ if $active && debian_rootfs=$(bash "$script_dir/../rootfs/debian.sh" 2>"$work/de
     unikit run "$debian_rootfs" -- getent hosts localhost
     expect_status 0
     grep -qE '^(127\.0\.0\.1|::1) +localhost( |$)' "$out" || problem "getent did not find localhost"
+else
+    active=false
+fi
+finish
+
+# --net tap: a host tap device made here (root and /dev/net/tun needed, else skipped), with the
+# host at 10.213.0.1 and the guest at 10.213.0.2: each reaches the other's server directly.
+if [[ $EUID -eq 0 && -c /dev/net/tun ]] && command -v ip >/dev/null &&
+    ip tuntap add dev "uktap$$" mode tap 2>/dev/null; then
+    tap_device="uktap$$"
+    ip addr add 10.213.0.1/24 dev "$tap_device" && ip link set "$tap_device" up || tap_device=""
+fi
+tap_spec="tap:$tap_device,ip=10.213.0.2/24,gw=10.213.0.1"
+begin "host fetches from a guest server through --net tap"
+if $active && [[ -n $tap_device ]]; then
+    timeout 60 "$unikit" run --net "$tap_spec" "$rootfs" -- /bin/busybox httpd -f -p 8080 -h /data \
+        >"$work/tap.out" 2>&1 &
+    holder_pid=$!
+    expected=$(sha256sum <"$rootfs/data/blob.bin" | cut -d' ' -f1)
+    for _ in $(seq 100); do
+        fetched=$(curl -s --noproxy '*' --max-time 10 "http://10.213.0.2:8080/blob.bin" | sha256sum | cut -d' ' -f1)
+        [[ $fetched == "$expected" ]] && break
+        sleep 0.1
+    done
+    [[ $fetched == "$expected" ]] || problem "curl got content with sha256 $fetched"
+    kill "$holder_pid" 2>/dev/null
+    wait "$holder_pid" 2>/dev/null
+    holder_pid=""
+else
+    active=false
+fi
+finish
+begin "guest fetches from a host server through --net tap"
+if $active && [[ -n $tap_device ]]; then
+    server_port=$(free_port)
+    (cd "$work/www" && exec python3 -m http.server "$server_port" --bind 10.213.0.1) >/dev/null 2>&1 &
+    holder_pid=$!
+    for _ in $(seq 100); do
+        curl -s --noproxy '*' -o /dev/null "http://10.213.0.1:$server_port/hello.txt" && break
+        sleep 0.1
+    done
+    unikit run --net "$tap_spec" "$rootfs" -- /bin/busybox sh -c "wget -q -O - http://10.213.0.1:$server_port/blob.bin | sha256sum"
+    expect_status 0
+    expect_line "$(sha256sum <"$work/www/blob.bin" | cut -d' ' -f1)  -"
+    kill "$holder_pid" 2>/dev/null
+    wait "$holder_pid" 2>/dev/null
+    holder_pid=""
 else
     active=false
 fi
