@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # dpkg-dev: dpkg-source, which `apt-get source` unpacks with. libglib2.0-dev and pkg-config:
 # libslirp's glib (libglib-2.0.a, for the static monitor); curl: tests/integration/net.sh.
 packages=(build-essential g++ cmake ninja-build libgtest-dev busybox-static musl-tools hyperfine python3
-    clang libclang-rt-14-dev time dpkg-dev libglib2.0-dev pkg-config curl)
+    clang libclang-rt-14-dev time dpkg-dev libglib2.0-dev pkg-config curl redis-tools wrk)
 
 is_installed() {
     dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'

@@ -2,27 +2,35 @@
 # BUILD_DIR argument and the test rootfs, the bookkeeping of cases, the common expectations
 # and the summary. Sourced, never run; each script defines `finish` around report_case.
 
-# integration_start "$@": checks the one BUILD_DIR argument, builds the test rootfs and
-# checks that unikit is built. Sets build_dir, test_rootfs, unikit and timeout_seconds.
-integration_start() {
-    local script
-    script=$(basename "$0")
+# integration_build "$@": checks the one BUILD_DIR argument and that unikit is built there.
+# Sets build_dir, unikit and timeout_seconds.
+integration_build() {
     if [[ $# -ne 1 ]]; then
         echo "usage: $0 BUILD_DIR" >&2
         exit 2
     fi
     build_dir=$(cd "$1" && pwd) || exit 2
-    test_rootfs="$build_dir/test-rootfs"
     unikit="$build_dir/unikit"
     timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
-    bash "$script_dir/../rootfs/build.sh" "$test_rootfs" || {
-        echo "$script: could not build the test rootfs" >&2
-        exit 1
-    }
     if [[ ! -x $unikit ]]; then
-        echo "$script: $unikit not found or not executable (build it first)" >&2
+        echo "$(basename "$0"): $unikit not found or not executable (build it first)" >&2
         exit 1
     fi
+}
+
+# integration_start "$@": integration_build, then builds the test rootfs. Sets test_rootfs too.
+integration_start() {
+    integration_build "$@"
+    test_rootfs="$build_dir/test-rootfs"
+    bash "$script_dir/../rootfs/build.sh" "$test_rootfs" || {
+        echo "$(basename "$0"): could not build the test rootfs" >&2
+        exit 1
+    }
+}
+
+# free_port [COUNT]: COUNT (default 1) different TCP ports nobody listens on now, on one line.
+free_port() {
+    python3 "$script_dir/../../scripts/free_ports.py" "${1:-1}"
 }
 
 passed=0

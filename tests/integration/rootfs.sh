@@ -12,17 +12,7 @@ script_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$script_dir/lib.sh"
 
 # Unlike the other scripts this one needs no test rootfs: it makes its own.
-if [[ $# -ne 1 ]]; then
-    echo "usage: $0 BUILD_DIR" >&2
-    exit 2
-fi
-build_dir=$(cd "$1" && pwd) || exit 2
-unikit="$build_dir/unikit"
-timeout_seconds=${UNIKIT_TEST_TIMEOUT:-60}
-if [[ ! -x $unikit ]]; then
-    echo "rootfs.sh: $unikit not found or not executable (build it first)" >&2
-    exit 1
-fi
+integration_build "$@"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-rootfs.XXXXXX")
 # Host files for --from-host outside /tmp (the guest's /tmp is a fresh tmpfs hiding DIR's),
