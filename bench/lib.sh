@@ -19,7 +19,16 @@ bench_start() {
     [[ -x $unikit ]] || { echo "run.sh: $unikit not found (build first)" >&2; exit 1; }
     work=$(mktemp -d "${TMPDIR:-/tmp}/unikit-$name.XXXXXX")
     cleanup_paths=()
-    trap 'rm -rf "$work" "${cleanup_paths[@]}"' EXIT
+    trap bench_exit EXIT
+}
+
+# bench_exit: the EXIT trap: the script's own bench_stop first when it defines one (servers to
+# stop, say), then the work folder and whatever cleanup_paths holds go.
+bench_exit() {
+    if declare -F bench_stop >/dev/null; then
+        bench_stop
+    fi
+    rm -rf "$work" "${cleanup_paths[@]}"
 }
 
 # native_chroot ROOTFS: sets native_prefix (the command prefix that runs a program natively
@@ -47,6 +56,45 @@ ratio() {
     python3 -c 'import sys
 try: print("%.2fx" % (float(sys.argv[1]) / float(sys.argv[2])))
 except (ValueError, ZeroDivisionError): print("-")' "$1" "$2"
+}
+
+# cpu_ticks PID...: the CPU time (user + system, in clock ticks: getconf CLK_TCK) the PIDs have
+# used so far, from /proc/PID/stat with shell builtins only, cheap enough to bracket a load.
+cpu_ticks() {
+    local pid line total=0
+    local -a fields
+    for pid in "$@"; do
+        { read -r line <"/proc/$pid/stat"; } 2>/dev/null || continue
+        read -r -a fields <<<"${line##*) }"
+        total=$((total + fields[11] + fields[12]))
+    done
+    echo "$total"
+}
+
+# descendants PID: the process ids of PID's live descendants, one a line.
+descendants() {
+    local list child
+    local -a children
+    for list in /proc/"$1"/task/*/children; do
+        { read -r -a children <"$list"; } 2>/dev/null
+        for child in "${children[@]}"; do
+            echo "$child"
+            descendants "$child"
+        done
+    done
+}
+
+# system_ticks: "BUSY IDLE", the clock ticks all CPUs have spent busy and idle (idle and
+# iowait) since boot, from /proc/stat.
+system_ticks() {
+    local cpu user nice system idle iowait irq softirq steal rest
+    read -r cpu user nice system idle iowait irq softirq steal rest </proc/stat
+    echo "$((user + nice + system + irq + softirq + steal)) $((idle + iowait))"
+}
+
+# free_port [COUNT]: COUNT (default 1) different TCP ports nobody listens on now, on one line.
+free_port() {
+    python3 "$repo_dir/scripts/free_ports.py" "${1:-1}"
 }
 
 # bench_machine: the results' lines saying when, at which commit and on what it ran.
