@@ -1,5 +1,6 @@
 // Fuzz target: ELF validation (guest/linux/elf.cpp, built for the host), the guest kernel's first
 // look at a program from ROOTFS. Anything parse_elf accepts must satisfy what the loader trusts.
+#include "fuzz_require.h"
 #include <fuzzer/FuzzedDataProvider.h>
 #include <linux/elf.h>
 #include <stdio.h>
@@ -10,13 +11,7 @@
 static constexpr uint64_t PAGE = 4096;
 static constexpr uint64_t ADDRESS_LIMIT = 0x7f0000000000; // where the guest kernel starts
 
-static void require(bool condition, const char* what)
-{
-    if (!condition) {
-        fprintf(stderr, "fuzz_elf: accepted an ELF file but %s\n", what);
-        abort();
-    }
-}
+static void require(bool condition, const char* what) { fuzz_require(condition, "fuzz_elf: accepted an ELF file but", what); }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {

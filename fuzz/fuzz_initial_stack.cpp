@@ -1,5 +1,6 @@
 // Fuzz target: the initial program stack (guest/linux/initial_stack.cpp, built for the host):
 // any argv, envp, auxv and stack size. What it builds must lie inside the buffer and read back.
+#include "fuzz_require.h"
 #include <fuzzer/FuzzedDataProvider.h>
 #include <linux/initial_stack.h>
 #include <stdio.h>
@@ -8,13 +9,7 @@
 #include <string>
 #include <vector>
 
-static void require(bool condition, const char* what)
-{
-    if (!condition) {
-        fprintf(stderr, "fuzz_initial_stack: %s\n", what);
-        abort();
-    }
-}
+static void require(bool condition, const char* what) { fuzz_require(condition, "fuzz_initial_stack", what); }
 
 // C strings end at their first NUL: the contents hold what the program would see.
 static std::string without_nul(std::string string)

@@ -2,6 +2,7 @@
 // anything into their indices, flags and slot lengths between the monitor's looks. Every frame
 // the monitor sends must have a length the device allows, and the monitor never fills the
 // receive ring beyond its slots.
+#include "fuzz_require.h"
 #include "host/net/frame_rings.h"
 
 #include <abi/boot_info.h>
@@ -11,13 +12,7 @@
 #include <string.h>
 #include <vector>
 
-static void require(bool condition, const char* what)
-{
-    if (!condition) {
-        fprintf(stderr, "fuzz_net_rings: %s\n", what);
-        abort();
-    }
-}
+static void require(bool condition, const char* what) { fuzz_require(condition, "fuzz_net_rings", what); }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {

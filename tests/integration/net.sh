@@ -43,9 +43,23 @@ expect_error_line() {
     [[ $(cat "$err") == "unikit: $1" ]] || problem "stderr is '$(head -c 200 "$err")', expected 'unikit: $1'"
 }
 
-# free_port: a TCP port nobody listens on now (the kernel's pick for port 0).
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+# stop_holder: ends the background server of the cases before (holder_pid).
+stop_holder() {
+    kill "$holder_pid" 2>/dev/null
+    wait "$holder_pid" 2>/dev/null
+    holder_pid=""
+}
+
+# start_host_server ADDRESS: python3's http.server for $work/www on ADDRESS and a free port
+# (server_port), as holder_pid, once it answers.
+start_host_server() {
+    server_port=$(free_port)
+    (cd "$work/www" && exec python3 -m http.server "$server_port" --bind "$1") >/dev/null 2>&1 &
+    holder_pid=$!
+    for _ in $(seq 100); do
+        curl -s --noproxy '*' -o /dev/null "http://$1:$server_port/hello.txt" && break
+        sleep 0.1
+    done
 }
 
 for spec in 80 8080:0 70000:80 x:80 80:80/sctp 1.2.3:80:80 :80; do
@@ -100,9 +114,7 @@ unikit run -p "$port:80/udp" "$rootfs" -- /bin/busybox echo ok
 expect_status 0
 expect_line ok
 finish
-kill "$holder_pid" 2>/dev/null
-wait "$holder_pid" 2>/dev/null
-holder_pid=""
+stop_holder
 
 begin "published port runs"
 unikit run -p "$(free_port):80" "$rootfs" -- /bin/busybox echo published
@@ -115,13 +127,7 @@ finish
 mkdir -p "$work/www"
 head -c 300000 /dev/urandom >"$work/www/blob.bin"
 echo "hello from the host" >"$work/www/hello.txt"
-server_port=$(free_port)
-(cd "$work/www" && exec python3 -m http.server "$server_port" --bind 127.0.0.1) >/dev/null 2>&1 &
-holder_pid=$!
-for _ in $(seq 100); do
-    curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$server_port/hello.txt" && break
-    sleep 0.1
-done
+start_host_server 127.0.0.1
 begin "guest fetches from a host server through slirp"
 unikit run --stats "$rootfs" -- /bin/busybox wget -q -O - "http://10.0.2.2:$server_port/hello.txt"
 expect_status 0
@@ -140,9 +146,7 @@ if [[ -z $frames ]] || (($frames < 200 || 2 * (${exits} 0) > $frames)); then
     problem "expected over 200 frames with under one NetNotify/NetSync per two frames (frames $frames, exits ${exits:-none})"
 fi
 finish
-kill "$holder_pid" 2>/dev/null
-wait "$holder_pid" 2>/dev/null
-holder_pid=""
+stop_holder
 
 # A guest HTTP server (busybox httpd) published with -p, fetched from the host with curl.
 guest_port=$(free_port)
@@ -160,9 +164,7 @@ for file in hello.txt words.txt blob.bin; do
     [[ $fetched == "$(sha256sum <"$rootfs/data/$file" | cut -d' ' -f1)" ]] || problem "curl got content with sha256 $fetched"
     finish
 done
-kill "$holder_pid" 2>/dev/null
-wait "$holder_pid" 2>/dev/null
-holder_pid=""
+stop_holder
 
 # A program whose only runnable thread computes without system calls: the kernel still takes
 # arriving frames (the timer interrupts it every 10 ms while a network is up; lwIP's own
@@ -258,28 +260,18 @@ if $active && [[ -n $tap_device ]]; then
         sleep 0.1
     done
     [[ $fetched == "$expected" ]] || problem "curl got content with sha256 $fetched"
-    kill "$holder_pid" 2>/dev/null
-    wait "$holder_pid" 2>/dev/null
-    holder_pid=""
+    stop_holder
 else
     active=false
 fi
 finish
 begin "guest fetches from a host server through --net tap"
 if $active && [[ -n $tap_device ]]; then
-    server_port=$(free_port)
-    (cd "$work/www" && exec python3 -m http.server "$server_port" --bind 10.213.0.1) >/dev/null 2>&1 &
-    holder_pid=$!
-    for _ in $(seq 100); do
-        curl -s --noproxy '*' -o /dev/null "http://10.213.0.1:$server_port/hello.txt" && break
-        sleep 0.1
-    done
+    start_host_server 10.213.0.1
     unikit run --net "$tap_spec" "$rootfs" -- /bin/busybox sh -c "wget -q -O - http://10.213.0.1:$server_port/blob.bin | sha256sum"
     expect_status 0
     expect_line "$(sha256sum <"$work/www/blob.bin" | cut -d' ' -f1)  -"
-    kill "$holder_pid" 2>/dev/null
-    wait "$holder_pid" 2>/dev/null
-    holder_pid=""
+    stop_holder
 else
     active=false
 fi
