@@ -20,7 +20,7 @@ inline int64_t syscall6(int64_t number, uint64_t a = 0, uint64_t b = 0, uint64_t
 }
 
 enum Number : int64_t {
-    Read = 0, Write = 1, Close = 3, Fstat = 5, Mmap = 9, Mprotect = 10, Munmap = 11, Madvise = 28,
+    Read = 0, Write = 1, Close = 3, Fstat = 5, Mmap = 9, Mprotect = 10, Munmap = 11, Madvise = 28, Mincore = 27,
     RtSigaction = 13, Nanosleep = 35, Getppid = 110, Sigaltstack = 131, Prctl = 157,
     ArchPrctl = 158, Exit = 60, Clone = 56, Ftruncate = 77, Futex = 202, MemfdCreate = 319, TimerCreate = 222, TimerSettime = 223, ClockGettime = 228, ClockGetres = 229, ExitGroup = 231, Fallocate = 285,
 };
