@@ -35,13 +35,11 @@ void store_release(uint32_t& index, uint32_t value) { __atomic_store_n(&index, v
 // After changing a ring: if the monitor sleeps waiting for it, wake it (one message, no
 // answer). The fence pairs with the monitor's between setting monitor_waiting and looking at
 // the ring once more.
-bool notify_if_waiting(uabi::NetRingHeader& header)
+void notify_if_waiting(uabi::NetRingHeader& header)
 {
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (__atomic_load_n(&header.monitor_waiting, __ATOMIC_RELAXED) == 0 || __atomic_exchange_n(&header.monitor_waiting, 0, __ATOMIC_ACQ_REL) == 0)
-        return false;
-    platform::notify(uabi::Hypercall::NetNotify);
-    return true;
+    if (__atomic_load_n(&header.monitor_waiting, __ATOMIC_RELAXED) != 0 && __atomic_exchange_n(&header.monitor_waiting, 0, __ATOMIC_ACQ_REL) != 0)
+        platform::notify(uabi::Hypercall::NetNotify);
 }
 
 // --log-level debug: one line per frame (direction, length, EtherType, IPv4 protocol, ports and
@@ -113,16 +111,13 @@ void PacketDevice::transmit(const PacketPiece* pieces, size_t count)
     size_t length = 0;
     for (size_t i = 0; i < count; ++i)
         length += pieces[i].length;
-    if (length < uabi::NET_FRAME_MIN || length > uabi::NET_FRAME_MAX) {
-        ++m_counters.frames_dropped;
-        return;
-    }
+    if (length < uabi::NET_FRAME_MIN || length > uabi::NET_FRAME_MAX)
+        return; // what a link cannot carry is dropped
     auto& header = ring(uabi::NET_TX_RING_GPA);
     if (m_transmit_produced - load_acquire(header.consumed) >= uabi::NET_RING_SLOTS) {
         // Full: the monitor empties it before it answers.
         flush();
         hv::call_raw(uabi::Hypercall::NetSync, nullptr, 0, nullptr);
-        ++m_counters.syncs;
     }
     auto& target = slot(uabi::NET_TX_RING_GPA, m_transmit_produced);
     target.length = static_cast<uint32_t>(length);
@@ -134,8 +129,7 @@ void PacketDevice::transmit(const PacketPiece* pieces, size_t count)
     }
     log_frame("out", target.frame, length);
     ++m_transmit_produced;
-    ++m_counters.frames_sent;
-    if (m_batch_depth == 0)
+    if (!m_polling)
         flush();
 }
 
@@ -145,13 +139,7 @@ void PacketDevice::flush()
         return;
     auto& header = ring(uabi::NET_TX_RING_GPA);
     store_release(header.produced, m_transmit_published = m_transmit_produced);
-    m_counters.notifications += notify_if_waiting(header);
-}
-
-void PacketDevice::end_batch()
-{
-    if (m_batch_depth > 0 && --m_batch_depth == 0)
-        flush();
+    notify_if_waiting(header);
 }
 
 bool PacketDevice::has_frames() const { return load_acquire(ring(uabi::NET_RX_RING_GPA).produced) != m_receive_consumed; }
@@ -160,9 +148,8 @@ void PacketDevice::poll()
 {
     if (m_polling)
         return;
-    m_polling = true;
     // The frames that answer these (ACKs, ARP replies) go out together at the end.
-    begin_batch();
+    m_polling = true;
     auto& header = ring(uabi::NET_RX_RING_GPA);
     for (;;) {
         uint32_t produced = load_acquire(header.produced);
@@ -177,7 +164,6 @@ void PacketDevice::poll()
             auto& source = slot(uabi::NET_RX_RING_GPA, m_receive_consumed);
             uint32_t length = source.length;
             if (length >= uabi::NET_FRAME_MIN && length <= uabi::NET_FRAME_MAX) {
-                ++m_counters.frames_received;
                 log_frame("in", source.frame, length);
                 if (m_receiver)
                     m_receiver(m_receiver_context, source.frame, length);
@@ -185,10 +171,10 @@ void PacketDevice::poll()
             // The slot is the monitor's again only after the receiver is done with it.
             store_release(header.consumed, ++m_receive_consumed);
         }
-        m_counters.notifications += notify_if_waiting(header);
+        notify_if_waiting(header);
     }
     m_polling = false;
-    end_batch();
+    flush();
 }
 
 } // namespace net

@@ -31,8 +31,9 @@ public:
     void set_receiver(Receiver receiver, void* context);
 
     // Puts one frame made of `count` pieces (14..NET_FRAME_MAX bytes in all; others are
-    // dropped and counted) in the transmit ring. The monitor sees it at once unless a
-    // TransmitBatch is open; a full ring is emptied first with a NetSync hypercall.
+    // dropped) in the transmit ring. The monitor sees it at once, or, while poll() runs, with
+    // the frames that answer the same batch; a full ring is emptied first with a NetSync
+    // hypercall.
     void transmit(const PacketPiece* pieces, size_t count);
     // Makes the frames put in the transmit ring visible to the monitor (and notifies it if it
     // sleeps).
@@ -44,39 +45,16 @@ public:
     // run there): a nested call does nothing.
     void poll();
 
-    // While any batch is open, transmitted frames wait for the last one to close.
-    void begin_batch() { ++m_batch_depth; }
-    void end_batch();
-
-    struct Counters {
-        uint64_t frames_sent, frames_received, frames_dropped, notifications, syncs;
-    };
-    const Counters& counters() const { return m_counters; }
-
     explicit PacketDevice(const uabi::NetConfig& config);
 
 private:
     uabi::NetConfig m_config;
     Receiver m_receiver = nullptr;
     void* m_receiver_context = nullptr;
-    uint32_t m_transmit_produced = 0; // slots filled, ever; published at the end of a batch
+    uint32_t m_transmit_produced = 0; // slots filled, ever; published by flush()
     uint32_t m_transmit_published = 0;
     uint32_t m_receive_consumed = 0;
-    uint32_t m_batch_depth = 0;
-    bool m_polling = false;
-    Counters m_counters {};
-};
-
-// An open batch for the current scope: PacketDevice::begin_batch/end_batch.
-class TransmitBatch {
-public:
-    explicit TransmitBatch(PacketDevice* device) : m_device(device) { if (m_device) m_device->begin_batch(); }
-    ~TransmitBatch() { if (m_device) m_device->end_batch(); }
-    TransmitBatch(const TransmitBatch&) = delete;
-    TransmitBatch& operator=(const TransmitBatch&) = delete;
-
-private:
-    PacketDevice* m_device;
+    bool m_polling = false; // poll() runs: what it provokes is flushed once, at its end
 };
 
 // Attaches the boot device, if any, to the TCP/IP stack as its default interface
