@@ -66,7 +66,7 @@ struct SlirpCallbacks {
 
     static ssize_t send_packet(const void* data, size_t length, void* opaque)
     {
-        // A frame for the guest: queued until its next NetReceive (dropped when the queue is full).
+        // A frame for the guest: queued until the receive ring has room (dropped when the queue is full).
         network(opaque).m_incoming.push({ static_cast<const uint8_t*>(data), length });
         return static_cast<ssize_t>(length);
     }
